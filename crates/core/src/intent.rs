@@ -1,0 +1,85 @@
+//! What an utterance means: an intent name with its slots.
+//!
+//! Intent and slot names follow Home Assistant's intent schema where it has one
+//! (`HassStartTimer`, slot `minutes`), so hark can serve Home Assistant and read
+//! its sentence files; intents Home Assistant lacks are named `Hark*`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! name_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(Arc<str>);
+
+        impl $name {
+            /// Wraps a name.
+            pub fn new(name: impl AsRef<str>) -> Self {
+                Self(Arc::from(name.as_ref()))
+            }
+
+            /// The name as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Debug::fmt(&*self.0, f)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(name: &str) -> Self {
+                Self::new(name)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+
+name_type!(
+    /// The name of an intent, such as `HassStartTimer` or `HarkSetAlarm`.
+    IntentName
+);
+name_type!(
+    /// The name of a slot of an intent, such as `minutes` or `item`.
+    SlotName
+);
+
+/// A slot's normalized value, as it appears in the JSON the parser writes.
+///
+/// Kept as JSON so that a list value may be any JSON value (Home Assistant's
+/// lists put numbers, strings and objects in `out`), while entity parsers
+/// produce numbers (durations in seconds) and ISO 8601 strings.
+pub type SlotValue = serde_json::Value;
+
+/// A recognized intent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Intent {
+    /// Which intent.
+    pub name: IntentName,
+    /// Normalized slot values.
+    pub slots: BTreeMap<SlotName, SlotValue>,
+    /// The words of the utterance each slot matched, as spoken.
+    pub raw: BTreeMap<SlotName, String>,
+    /// How sure the parser is, from 0 to 1.
+    pub confidence: f64,
+}

@@ -33,7 +33,9 @@ pub struct ManualClock {
 impl ManualClock {
     /// A clock standing at `now`.
     pub fn new(now: Timestamp) -> Self {
-        Self { now: Mutex::new(now) }
+        Self {
+            now: Mutex::new(now),
+        }
     }
 
     /// Sets the clock to `now` (which may be earlier than before).
@@ -44,7 +46,9 @@ impl ManualClock {
     /// Moves the clock forward (or back, for a negative duration).
     pub fn advance(&self, by: SignedDuration) {
         let mut now = self.lock();
-        *now = now.saturating_add(by).expect("a signed duration never fails here");
+        *now = now
+            .saturating_add(by)
+            .expect("a signed duration never fails here");
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Timestamp> {
@@ -70,7 +74,10 @@ mod tests {
         let clock = ManualClock::new(start);
         assert_eq!(clock.now(), start);
         clock.advance(SignedDuration::from_secs(90));
-        assert_eq!(clock.now(), "2026-03-29T00:31:30Z".parse::<Timestamp>().unwrap());
+        assert_eq!(
+            clock.now(),
+            "2026-03-29T00:31:30Z".parse::<Timestamp>().unwrap()
+        );
         clock.set(start);
         assert_eq!(clock.now(), start);
     }

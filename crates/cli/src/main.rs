@@ -1,0 +1,3 @@
+//! The `hark` command line.
+
+fn main() {}

@@ -10,4 +10,10 @@
 #![deny(missing_docs)]
 
 pub mod entity;
+mod error;
+pub mod grammar;
+pub mod template;
 pub mod text;
+
+pub use error::Error;
+pub use grammar::Grammar;

@@ -238,7 +238,7 @@ impl Grammar {
     }
 
     /// Checks that every rule exists and that no rule expands into itself.
-    fn check(&self) -> Result<(), Error> {
+    pub(crate) fn check(&self) -> Result<(), Error> {
         for groups in self.intents.values() {
             for data in groups {
                 for (text, expr) in &data.sentences {

@@ -225,7 +225,7 @@ fn bench(args: BenchArgs) -> Result<()> {
         "sentences": sentences.len(),
         "repeat": repeat,
         "matched": matched,
-        "sentences_per_second": (latencies.len() as f64 / elapsed).round(),
+        "sentences_per_s": (latencies.len() as f64 / elapsed).round(),
         "p50_us": (percentile(0.50) * 100.0).round() / 100.0,
         "p99_us": (percentile(0.99) * 100.0).round() / 100.0,
         "max_us": (percentile(1.0) * 100.0).round() / 100.0,
@@ -236,7 +236,7 @@ fn bench(args: BenchArgs) -> Result<()> {
     eprintln!(
         "hark: {} sentences x {repeat}: {:.0} sentences/s, p50 {:.2} µs, p99 {:.2} µs ({matched} matched; grammar of {} templates compiled in {compile_ms:.1} ms)",
         sentences.len(),
-        report["sentences_per_second"].as_f64().unwrap_or_default(),
+        report["sentences_per_s"].as_f64().unwrap_or_default(),
         percentile(0.5),
         percentile(0.99),
         stats.templates,

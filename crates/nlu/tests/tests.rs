@@ -1,4 +1,5 @@
 //! Integration tests of hark-nlu, compiled into one binary.
 
+mod features;
 mod home_assistant;
 mod support;

@@ -149,8 +149,8 @@ fn answer(matcher: &Matcher, text: &str, context: &ParseContext) -> String {
 }
 
 fn parse(args: ParseArgs) -> Result<()> {
-    let matcher = args.grammar.matcher()?;
     let context = args.grammar.context()?;
+    let matcher = args.grammar.matcher()?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     if !args.sentences.is_empty() {
@@ -187,10 +187,10 @@ fn parse(args: ParseArgs) -> Result<()> {
 }
 
 fn bench(args: BenchArgs) -> Result<()> {
+    let context = args.grammar.context()?;
     let started = Instant::now();
     let matcher = args.grammar.matcher()?;
     let compile_ms = started.elapsed().as_secs_f64() * 1e3;
-    let context = args.grammar.context()?;
     let text = std::fs::read(&args.sentences)
         .with_context(|| format!("reading {}", args.sentences.display()))?;
     let sentences: Vec<String> = String::from_utf8_lossy(&text)

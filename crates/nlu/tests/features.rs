@@ -20,7 +20,10 @@ fn matcher() -> Matcher {
         input: template::parse(said).unwrap(),
         input_text: said.to_string(),
         output: json!(out),
-        context: json!({ "domain": domain }).as_object().cloned().unwrap_or_default(),
+        context: json!({ "domain": domain })
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
     };
     matcher
         .set_list(
@@ -116,5 +119,9 @@ fn slot_features() {
 fn context_features() {
     let m = matcher();
     let sentences = ["lights off", "switch off the tv"];
-    insta::assert_json_snapshot!(table(&m, &sentences, &[("area", "kitchen"), ("domain", "scene")]));
+    insta::assert_json_snapshot!(table(
+        &m,
+        &sentences,
+        &[("area", "kitchen"), ("domain", "scene")]
+    ));
 }

@@ -17,6 +17,7 @@
 use jiff::Zoned;
 use serde_json::Value;
 
+mod date;
 mod duration;
 mod number;
 mod time;
@@ -97,7 +98,11 @@ pub fn parse(kind: EntityKind, words: &[&str], ctx: &Context) -> Option<Value> {
             let words = strip_lead(words, &["at", "for"])?;
             Some(Value::String(time::parse(words, &ctx.now)?.to_string()))
         }
-        EntityKind::Date | EntityKind::DateTime | EntityKind::Recurrence => None,
+        EntityKind::Date => {
+            let words = strip_lead(words, &["on", "for"])?;
+            Some(date::parse(words, ctx.now.date())?.to_json())
+        }
+        EntityKind::DateTime | EntityKind::Recurrence => None,
     }
 }
 

@@ -259,7 +259,7 @@ fn month(w: &str) -> Option<i8> {
 }
 
 /// Whether `w` can start a date phrase.
-fn can_start(w: &str) -> bool {
+pub(crate) fn can_start(w: &str) -> bool {
     w.starts_with(|c: char| c.is_ascii_digit())
         || weekday(w).is_some()
         || month(w).is_some()

@@ -18,6 +18,7 @@ use jiff::Zoned;
 use serde_json::Value;
 
 mod date;
+mod datetime;
 mod duration;
 mod number;
 mod time;
@@ -102,7 +103,11 @@ pub fn parse(kind: EntityKind, words: &[&str], ctx: &Context) -> Option<Value> {
             let words = strip_lead(words, &["on", "for"])?;
             Some(date::parse(words, ctx.now.date())?.to_json())
         }
-        EntityKind::DateTime | EntityKind::Recurrence => None,
+        EntityKind::DateTime => {
+            let words = strip_lead(words, &["at", "on", "for"])?;
+            Some(Value::String(datetime::parse(words, &ctx.now)?.to_string()))
+        }
+        EntityKind::Recurrence => None,
     }
 }
 

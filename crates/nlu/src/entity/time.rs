@@ -136,11 +136,6 @@ pub(crate) struct TimeExpr {
 }
 
 impl TimeExpr {
-    /// Whether am/pm or a part of the day was said with the time.
-    pub fn has_marker(&self) -> bool {
-        self.marker.is_some()
-    }
-
     /// The candidate times, in minutes from the start of the day (may be
     /// negative or past 24:00), given a part of the day said elsewhere in the
     /// phrase ("tomorrow *morning* at 7") and the rule for a bare hour.

@@ -21,6 +21,7 @@ mod date;
 mod datetime;
 mod duration;
 mod number;
+mod recurrence;
 mod time;
 
 /// The longest span, in tokens, that any entity parser accepts.
@@ -107,7 +108,7 @@ pub fn parse(kind: EntityKind, words: &[&str], ctx: &Context) -> Option<Value> {
             let words = strip_lead(words, &["at", "on", "for"])?;
             Some(Value::String(datetime::parse(words, &ctx.now)?.to_string()))
         }
-        EntityKind::Recurrence => None,
+        EntityKind::Recurrence => recurrence::parse(words),
     }
 }
 

@@ -144,3 +144,6 @@ fn json_number(v: f64) -> Option<Value> {
     }
     serde_json::Number::from_f64(v).map(Value::Number)
 }
+
+#[cfg(test)]
+mod snapshot_tests;

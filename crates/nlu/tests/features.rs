@@ -116,6 +116,42 @@ fn slot_features() {
 }
 
 #[test]
+fn entity_slots() {
+    let m = matcher();
+    let sentences = [
+        "timer for five and a half minutes",
+        "timer for an hour and 15 minutes",
+        "timer for 90 seconds",
+        "timer for half an hour",
+        "timer for a while",
+        "wake me up at 7:30",
+        "wake me at half past seven in the evening",
+        "wake me up at noon",
+        "wake me up at quarter to eight",
+        "wake me up at midnight",
+        "wake me up at 25:00",
+        "remind me in twenty minutes to call mum",
+        "remind me tomorrow at 7 to water the plants",
+        "remind me next tuesday at noon to pay rent",
+        "what is on tomorrow",
+        "what is on next friday",
+        "what is on the 5th",
+        "what is on december 3rd",
+        "what is on this weekend",
+        "what is on february 30th",
+        "repeat every weekday",
+        "repeat on mondays and wednesdays",
+        "repeat every day at 7",
+        "buy twenty five eggs",
+        "buy a dozen eggs",
+        "buy one and a half eggs",
+        "play the third song",
+        "play the 21st song",
+    ];
+    insta::assert_json_snapshot!(table(&m, &sentences, &[]));
+}
+
+#[test]
 fn context_features() {
     let m = matcher();
     let sentences = ["lights off", "switch off the tv"];

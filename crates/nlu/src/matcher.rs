@@ -266,16 +266,26 @@ impl Matcher {
         if tokens.is_empty() || tokens.len() > MAX_SENTENCE_WORDS {
             return None;
         }
-        let mut best = self.search(text, &tokens, context);
         let kept = self.without_skip_words(&tokens);
-        if kept.len() != tokens.len() && !kept.is_empty() {
-            if let Some(other) = self.search(text, &kept, context) {
-                if best.as_ref().is_none_or(|b| other.rank() < b.rank()) {
-                    best = Some(other);
+        SCRATCH.with(|cell| {
+            // A parse never re-enters itself on one thread, but if it ever
+            // did, fresh buffers are still correct.
+            let mut fresh = Scratch::default();
+            let mut borrowed = cell.try_borrow_mut();
+            let scratch = match borrowed.as_deref_mut() {
+                Ok(scratch) => scratch,
+                Err(_) => &mut fresh,
+            };
+            let mut best = self.search(text, &tokens, context, scratch);
+            if kept.len() != tokens.len() && !kept.is_empty() {
+                if let Some(other) = self.search(text, &kept, context, scratch) {
+                    if best.as_ref().is_none_or(|b| other.rank() < b.rank()) {
+                        best = Some(other);
+                    }
                 }
             }
-        }
-        best.map(|found| found.into_match(self))
+            best.map(|found| found.into_match(self, context))
+        })
     }
 
     fn without_skip_words(&self, tokens: &[Token]) -> Vec<Token> {
@@ -297,20 +307,19 @@ impl Matcher {
         kept
     }
 
-    fn search(&self, text: &str, tokens: &[Token], context: &ParseContext) -> Option<Found> {
-        let ids: Vec<WordId> = tokens
-            .iter()
-            .map(|t| self.program.word_id(&t.text))
-            .collect();
+    fn search<'t>(
+        &self,
+        text: &'t str,
+        tokens: &'t [Token],
+        context: &ParseContext,
+        scratch: &mut Scratch,
+    ) -> Option<Found<'t>> {
+        scratch.reset(self, tokens);
         let mut search = Search {
             matcher: self,
             tokens,
-            ids: &ids,
             context,
-            memo: FxHashMap::default(),
-            spans: FxHashMap::default(),
-            hits: Vec::new(),
-            group_ok: vec![None; self.groups.len()],
+            scratch,
         };
         let result = search.best(0, 0, 0);
         let best = result.best?;
@@ -318,7 +327,7 @@ impl Matcher {
         let mut slots = Vec::new();
         let (mut state, mut pos, mut mask) = (0 as StateId, 0usize, 0u8);
         let template = loop {
-            let entry = search.memo[&(state, pos as u16, mask)];
+            let entry = search.scratch.memo[&(state, pos as u16, mask)];
             let step = entry.best.expect("a best path continues").step;
             match step {
                 Step::Accept(template) => break template,
@@ -329,7 +338,7 @@ impl Matcher {
                 Step::Slot { edge, hit } => {
                     let (slot_edge, next) =
                         self.program.states[state as usize].slots[edge as usize];
-                    let h = &search.hits[hit as usize];
+                    let h = &search.scratch.hits[hit as usize];
                     slots.push((slot_edge, pos, h.end as usize, h.value.clone()));
                     mask |= search.provided(&slot_edge, h);
                     state = next;
@@ -341,10 +350,9 @@ impl Matcher {
             cost: best.cost,
             template,
             runner_up: result.runner_up,
-            text: text.to_string(),
-            tokens: tokens.to_vec(),
+            text,
+            tokens,
             slots,
-            intent_context: context.intent_context.clone(),
         })
     }
 
@@ -578,22 +586,63 @@ enum HitValue {
 
 type SpanKey = (SlotSource, u16);
 
-struct Search<'a> {
-    matcher: &'a Matcher,
-    tokens: &'a [Token],
-    ids: &'a [WordId],
-    context: &'a ParseContext,
+/// The buffers one search needs, kept per thread and reused, so that a parse
+/// allocates almost nothing once the buffers have grown.
+#[derive(Default)]
+struct Scratch {
+    /// The best continuations of (state, position, context mask).
     memo: FxHashMap<(StateId, u16, u8), Outcome>,
     /// For each slot source and start: the range of `hits` it produced.
     spans: FxHashMap<SpanKey, (u32, u32)>,
     hits: Vec<Hit>,
+    /// Whether each group's context conditions hold, once checked.
     group_ok: Vec<Option<bool>>,
+    /// The word id of each token.
+    ids: Vec<WordId>,
+    /// Characters in the tokens before each position (for the ranking).
+    chars_before: Vec<u32>,
+}
+
+impl Scratch {
+    fn reset(&mut self, matcher: &Matcher, tokens: &[Token]) {
+        self.memo.clear();
+        self.spans.clear();
+        self.hits.clear();
+        self.group_ok.clear();
+        self.group_ok.resize(matcher.groups.len(), None);
+        self.ids.clear();
+        self.ids
+            .extend(tokens.iter().map(|t| matcher.program.word_id(&t.text)));
+        self.chars_before.clear();
+        let mut total = 0;
+        self.chars_before.push(0);
+        for token in tokens {
+            total += token.text.chars().count() as u32;
+            self.chars_before.push(total);
+        }
+    }
+
+    /// Characters of the tokens in `start..end`, with one space between each.
+    fn chars(&self, start: usize, end: usize) -> u32 {
+        self.chars_before[end] - self.chars_before[start] + (end - start).saturating_sub(1) as u32
+    }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+struct Search<'a> {
+    matcher: &'a Matcher,
+    tokens: &'a [Token],
+    context: &'a ParseContext,
+    scratch: &'a mut Scratch,
 }
 
 impl Search<'_> {
     fn best(&mut self, state: StateId, pos: usize, mask: u8) -> Outcome {
         let key = (state, pos as u16, mask);
-        if let Some(found) = self.memo.get(&key) {
+        if let Some(found) = self.scratch.memo.get(&key) {
             return *found;
         }
         let program = &self.matcher.program;
@@ -613,11 +662,11 @@ impl Search<'_> {
                 }
             }
         } else {
-            let word = self.ids[pos];
+            let word = self.scratch.ids[pos];
             if word != UNKNOWN_WORD && !node.words.is_empty() {
                 let first = node.words.partition_point(|&(w, _)| w < word);
                 let literal = Cost {
-                    literal: -(self.tokens[pos].text.chars().count() as i32),
+                    literal: -(self.scratch.chars(pos, pos + 1) as i32),
                     ..Cost::default()
                 };
                 for &(w, next) in &node.words[first..] {
@@ -631,21 +680,16 @@ impl Search<'_> {
             for (edge_index, &(edge, next)) in node.slots.iter().enumerate() {
                 let (from, to) = self.hits_at(edge.source, pos);
                 for hit in from..to {
-                    let h = &self.hits[hit as usize];
+                    let h = &self.scratch.hits[hit as usize];
                     if !self.value_allowed(&edge, h) {
                         continue;
                     }
                     let end = h.end as usize;
                     let cost = if matches!(h.value, HitValue::Wildcard) {
-                        let chars = self.tokens[pos..end]
-                            .iter()
-                            .map(|t| t.text.chars().count() + 1)
-                            .sum::<usize>()
-                            - 1;
                         Cost {
                             wildcards: 1,
                             literal: 0,
-                            wildcard_chars: chars as u32,
+                            wildcard_chars: self.scratch.chars(pos, end),
                         }
                     } else {
                         Cost::default()
@@ -663,7 +707,7 @@ impl Search<'_> {
                 }
             }
         }
-        self.memo.insert(key, outcome);
+        self.scratch.memo.insert(key, outcome);
         outcome
     }
 
@@ -673,7 +717,7 @@ impl Search<'_> {
             return true;
         }
         if mask == 0 {
-            if let Some(ok) = self.group_ok[group as usize] {
+            if let Some(ok) = self.scratch.group_ok[group as usize] {
                 return ok;
             }
         }
@@ -681,7 +725,7 @@ impl Search<'_> {
             .matcher
             .group_allows(g, &self.context.intent_context, mask);
         if mask == 0 {
-            self.group_ok[group as usize] = Some(ok);
+            self.scratch.group_ok[group as usize] = Some(ok);
         }
         ok
     }
@@ -735,15 +779,15 @@ impl Search<'_> {
     /// The spans `source` accepts starting at `pos`, as a range of `hits`.
     fn hits_at(&mut self, source: SlotSource, pos: usize) -> (u32, u32) {
         let key = (source, pos as u16);
-        if let Some(&range) = self.spans.get(&key) {
+        if let Some(&range) = self.scratch.spans.get(&key) {
             return range;
         }
-        let start = self.hits.len() as u32;
+        let start = self.scratch.hits.len() as u32;
         let n = self.tokens.len();
         match source {
             SlotSource::Wildcard => {
                 for end in pos + 1..=n {
-                    self.hits.push(Hit {
+                    self.scratch.hits.push(Hit {
                         end: end as u16,
                         value: HitValue::Wildcard,
                     });
@@ -754,14 +798,14 @@ impl Search<'_> {
                 let mut node = 0usize;
                 if !trie.nodes.is_empty() {
                     for end in pos + 1..=n {
-                        let word = self.ids[end - 1];
+                        let word = self.scratch.ids[end - 1];
                         let children = &trie.nodes[node].children;
                         match children.binary_search_by_key(&word, |&(w, _)| w) {
                             Ok(i) => node = children[i].1 as usize,
                             Err(_) => break,
                         }
                         for &entry in &trie.nodes[node].values {
-                            self.hits.push(Hit {
+                            self.scratch.hits.push(Hit {
                                 end: end as u16,
                                 value: HitValue::Entry { list, entry },
                             });
@@ -775,7 +819,7 @@ impl Search<'_> {
                 for end in pos + 1..=n.min(pos + MAX_NUMBER_WORDS) {
                     words.push(&self.tokens[end - 1].text);
                     if let Some(value) = number(&words).and_then(|v| in_range(v, range)) {
-                        self.hits.push(Hit {
+                        self.scratch.hits.push(Hit {
                             end: end as u16,
                             value: HitValue::Number(value),
                         });
@@ -787,7 +831,7 @@ impl Search<'_> {
                 for end in pos + 1..=n.min(pos + entity::MAX_WORDS) {
                     words.push(&self.tokens[end - 1].text);
                     if let Some(value) = entity::parse(kind, &words, &self.context.entities) {
-                        self.hits.push(Hit {
+                        self.scratch.hits.push(Hit {
                             end: end as u16,
                             value: HitValue::Entity(value),
                         });
@@ -795,8 +839,8 @@ impl Search<'_> {
                 }
             }
         }
-        let range = (start, self.hits.len() as u32);
-        self.spans.insert(key, range);
+        let range = (start, self.scratch.hits.len() as u32);
+        self.scratch.spans.insert(key, range);
         range
     }
 }
@@ -837,22 +881,21 @@ fn in_range(spoken: f64, range: &RangeList) -> Option<f64> {
 }
 
 /// The best path found for one reading of the sentence.
-struct Found {
+struct Found<'t> {
     cost: Cost,
     template: u32,
     runner_up: Option<(Cost, u32)>,
-    text: String,
-    tokens: Vec<Token>,
+    text: &'t str,
+    tokens: &'t [Token],
     slots: Vec<(SlotEdge, usize, usize, HitValue)>,
-    intent_context: Map<String, Value>,
 }
 
-impl Found {
+impl Found<'_> {
     fn rank(&self) -> (Cost, u32) {
         (self.cost, self.template)
     }
 
-    fn into_match(self, matcher: &Matcher) -> Match {
+    fn into_match(self, matcher: &Matcher, context: &ParseContext) -> Match {
         let program = &matcher.program;
         let group = &matcher.groups[program.template_group[self.template as usize] as usize];
         let mut slots = BTreeMap::new();
@@ -886,7 +929,7 @@ impl Found {
             let Some(slot) = &requirement.copy_to else {
                 continue;
             };
-            let found = self
+            let found = context
                 .intent_context
                 .get(key)
                 .or_else(|| value_context.get(key));

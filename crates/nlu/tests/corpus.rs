@@ -37,7 +37,9 @@ fn same(expected: &Value, actual: &Value) -> bool {
         (Value::Object(e), Value::Object(a)) => {
             e.len() == a.len() && e.iter().all(|(k, v)| a.get(k).is_some_and(|w| same(v, w)))
         }
-        (Value::Array(e), Value::Array(a)) => e.len() == a.len() && e.iter().zip(a).all(|(v, w)| same(v, w)),
+        (Value::Array(e), Value::Array(a)) => {
+            e.len() == a.len() && e.iter().zip(a).all(|(v, w)| same(v, w))
+        }
         (e, a) => e == a,
     }
 }
@@ -46,8 +48,13 @@ fn same(expected: &Value, actual: &Value) -> bool {
 fn english_corpus() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/en.yaml");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let corpus: Corpus = serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    assert!(corpus.tests.len() >= 250, "the corpus shrank to {} cases", corpus.tests.len());
+    let corpus: Corpus =
+        serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(
+        corpus.tests.len() >= 250,
+        "the corpus shrank to {} cases",
+        corpus.tests.len()
+    );
     let matcher = Matcher::new(&builtin::grammar("en").unwrap_or_else(|e| panic!("{e}"))).unwrap();
     let context = context_at(&corpus.now);
     let mut failures = Vec::new();
@@ -56,15 +63,24 @@ fn english_corpus() {
         let ok = match (&case.intent, &found) {
             (None, None) => true,
             (Some(name), Some(found)) => {
-                let slots: serde_json::Map<String, Value> =
-                    found.intent.slots.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
-                found.intent.name.as_str() == name && same(&Value::Object(case.slots.clone()), &Value::Object(slots))
+                let slots: serde_json::Map<String, Value> = found
+                    .intent
+                    .slots
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect();
+                found.intent.name.as_str() == name
+                    && same(&Value::Object(case.slots.clone()), &Value::Object(slots))
             }
             _ => false,
         };
         if !ok {
             let got = found.map_or("null".to_string(), |f| {
-                format!("{} {}", f.intent.name, serde_json::to_string(&f.intent.slots).unwrap_or_default())
+                format!(
+                    "{} {}",
+                    f.intent.name,
+                    serde_json::to_string(&f.intent.slots).unwrap_or_default()
+                )
             });
             failures.push(format!(
                 "  {:?}\n    expected {} {}\n    got      {got}",

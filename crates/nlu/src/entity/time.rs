@@ -314,7 +314,11 @@ fn relative_minutes(w: &[&str]) -> Option<i32> {
         _ => {}
     }
     let m = match w {
-        [m] if m.starts_with(|c: char| c.is_ascii_digit()) => digits(m)? as i32,
+        [m] if m.starts_with(|c: char| c.is_ascii_digit()) => {
+            // Checked before narrowing, so "4294967311 past" is not 15 past.
+            let m = digits(m)?;
+            (m < 60).then_some(m as i32)?
+        }
         _ => {
             let (m, next) = below_hundred(w, 0)?;
             (next == w.len()).then_some(m as i32)?

@@ -182,9 +182,14 @@ pub(crate) fn can_start(w: &str) -> bool {
     time::can_start(w) || date::can_start(w) || matches!(w, "tonight" | "at")
 }
 
-/// The whole span as an instant (no leading "at"/"on"/"for": callers strip
-/// it).
+/// The whole span as an instant, after one optional "at"/"on"/"for".
 pub(crate) fn parse(w: &[&str], now: &Zoned) -> Option<Zoned> {
+    // Remember a leading "at": it is what makes "at one tomorrow" a time.
+    let (w, lead_at) = match w {
+        ["at", rest @ ..] => (rest, true),
+        ["on" | "for", rest @ ..] => (rest, false),
+        _ => (w, false),
+    };
     if !can_start(w.first()?) {
         return None;
     }
@@ -201,22 +206,26 @@ pub(crate) fn parse(w: &[&str], now: &Zoned) -> Option<Zoned> {
         let (left, right) = w.split_at(k);
         // "tomorrow at 7", "tonight 8 pm".
         if let Some(part) = day_part(left) {
-            let right = match right {
-                ["at", rest @ ..] => rest,
-                _ => right,
+            let (right, at) = match right {
+                ["at", rest @ ..] => (rest, true),
+                _ => (right, false),
             };
-            if let Some(t) = time::parse_expr(right) {
-                return resolve(part, Some(t), now);
+            if at || time::clear_without_at(right) {
+                if let Some(t) = time::parse_expr(right) {
+                    return resolve(part, Some(t), now);
+                }
             }
         }
         // "7 tomorrow", "noon on monday".
-        if let Some(t) = time::parse_expr(left) {
-            let right = match right {
-                ["on", rest @ ..] => rest,
-                _ => right,
-            };
-            if let Some(part) = day_part(right) {
-                return resolve(part, Some(t), now);
+        if lead_at || time::clear_without_at(left) {
+            if let Some(t) = time::parse_expr(left) {
+                let right = match right {
+                    ["on", rest @ ..] => rest,
+                    _ => right,
+                };
+                if let Some(part) = day_part(right) {
+                    return resolve(part, Some(t), now);
+                }
             }
         }
     }
@@ -502,6 +511,10 @@ mod tests {
             "in a trillion weeks",
             "99999999999999999 seconds from now",
             "the",
+            "one monday",
+            "tomorrow three",
+            "at",
+            "on at 7",
         ] {
             assert_eq!(at(NOW, s), None, "{s:?}");
         }

@@ -137,10 +137,7 @@ pub fn parse(kind: EntityKind, words: &[&str], ctx: &Context) -> Option<Value> {
             let words = strip_lead(words, &["on", "for"])?;
             Some(date::parse(words, ctx.now.date())?.to_json())
         }
-        EntityKind::DateTime => {
-            let words = strip_lead(words, &["at", "on", "for"])?;
-            Some(Value::String(datetime::parse(words, &ctx.now)?.to_string()))
-        }
+        EntityKind::DateTime => Some(Value::String(datetime::parse(words, &ctx.now)?.to_string())),
         EntityKind::Recurrence => recurrence::parse(words),
     }
 }

@@ -406,6 +406,14 @@ pub(crate) fn parse_expr(w: &[&str]) -> Option<TimeExpr> {
     }
 }
 
+/// Whether time words read as a time beside a day or a rule without an
+/// "at" before them: anything but a lone number word, so that "one monday"
+/// is not 13:00 on Monday and "three weekdays" is not a rule at 15:00,
+/// while "7 tomorrow" and "seven pm daily" still are.
+pub(crate) fn clear_without_at(w: &[&str]) -> bool {
+    !matches!(w, [only] if below_hundred(&[only], 0).is_some())
+}
+
 /// `date` at `minutes` from its start (which may fall on a following day).
 pub(crate) fn at_minutes(date: Date, minutes: i32, tz: &TimeZone) -> Option<Zoned> {
     let days = minutes.div_euclid(DAY);

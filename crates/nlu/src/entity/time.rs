@@ -90,7 +90,7 @@ impl Period {
             Period::Morning => hour < 12,
             Period::Afternoon => (12..19).contains(&hour),
             Period::Evening => hour >= 16,
-            Period::Night => hour >= 18 || hour < 5,
+            Period::Night => !(5..18).contains(&hour),
         }
     }
 }

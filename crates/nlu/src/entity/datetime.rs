@@ -32,6 +32,9 @@
 //!   already passed: "Monday at 7 am" said on a Monday at 8:00 is next
 //!   Monday. A fixed day ("today", "tomorrow", "next Monday", a date with a
 //!   year) never moves, even if the result is in the past.
+//! * Beside a day, a time that is a lone number word needs "at": "at one
+//!   tomorrow" and "tomorrow at three" are times, "one monday" is rejected
+//!   (it reads as "some Monday"); "3 tomorrow" and "three pm tomorrow" pass.
 //! * "midnight" is the end of the day it is said with: "tonight at
 //!   midnight" and "tomorrow at midnight" are 00:00 of the day after.
 //!

@@ -16,6 +16,8 @@
 //!   of [`super::time`]: 6–11 am, 12 noon, 1–5 pm ("every day at 7" is 07:00,
 //!   "every day at 3" is 15:00). A part of the day places it: "every night
 //!   at 10" is 22:00.
+//! * As with date-times, a time that is a lone number word needs "at" ("at
+//!   seven daily"), so "three weekdays" is not a rule at 15:00.
 //! * A part of the day without a time gets its default time ("every
 //!   morning" is 09:00, evening 19:00, night 21:00, afternoon 15:00); with
 //!   neither, the time is null and the skill may ask for one.

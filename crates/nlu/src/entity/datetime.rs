@@ -32,6 +32,9 @@
 //!   already passed: "Monday at 7 am" said on a Monday at 8:00 is next
 //!   Monday. A fixed day ("today", "tomorrow", "next Monday", a date with a
 //!   year) never moves, even if the result is in the past.
+//! * Beside a day, a time that is a lone number word needs "at": "at one
+//!   tomorrow" and "tomorrow at three" are times, "one monday" is rejected
+//!   (it reads as "some Monday"); "3 tomorrow" and "three pm tomorrow" pass.
 //! * "midnight" is the end of the day it is said with: "tonight at
 //!   midnight" and "tomorrow at midnight" are 00:00 of the day after.
 //!
@@ -182,9 +185,14 @@ pub(crate) fn can_start(w: &str) -> bool {
     time::can_start(w) || date::can_start(w) || matches!(w, "tonight" | "at")
 }
 
-/// The whole span as an instant (no leading "at"/"on"/"for": callers strip
-/// it).
+/// The whole span as an instant, after one optional "at"/"on"/"for".
 pub(crate) fn parse(w: &[&str], now: &Zoned) -> Option<Zoned> {
+    // Remember a leading "at": it is what makes "at one tomorrow" a time.
+    let (w, lead_at) = match w {
+        ["at", rest @ ..] => (rest, true),
+        ["on" | "for", rest @ ..] => (rest, false),
+        _ => (w, false),
+    };
     if !can_start(w.first()?) {
         return None;
     }
@@ -201,22 +209,26 @@ pub(crate) fn parse(w: &[&str], now: &Zoned) -> Option<Zoned> {
         let (left, right) = w.split_at(k);
         // "tomorrow at 7", "tonight 8 pm".
         if let Some(part) = day_part(left) {
-            let right = match right {
-                ["at", rest @ ..] => rest,
-                _ => right,
+            let (right, at) = match right {
+                ["at", rest @ ..] => (rest, true),
+                _ => (right, false),
             };
-            if let Some(t) = time::parse_expr(right) {
-                return resolve(part, Some(t), now);
+            if at || time::clear_without_at(right) {
+                if let Some(t) = time::parse_expr(right) {
+                    return resolve(part, Some(t), now);
+                }
             }
         }
         // "7 tomorrow", "noon on monday".
-        if let Some(t) = time::parse_expr(left) {
-            let right = match right {
-                ["on", rest @ ..] => rest,
-                _ => right,
-            };
-            if let Some(part) = day_part(right) {
-                return resolve(part, Some(t), now);
+        if lead_at || time::clear_without_at(left) {
+            if let Some(t) = time::parse_expr(left) {
+                let right = match right {
+                    ["on", rest @ ..] => rest,
+                    _ => right,
+                };
+                if let Some(part) = day_part(right) {
+                    return resolve(part, Some(t), now);
+                }
             }
         }
     }
@@ -502,6 +514,10 @@ mod tests {
             "in a trillion weeks",
             "99999999999999999 seconds from now",
             "the",
+            "one monday",
+            "tomorrow three",
+            "at",
+            "on at 7",
         ] {
             assert_eq!(at(NOW, s), None, "{s:?}");
         }

@@ -10,9 +10,42 @@
 //! against [`Context::now`], which carries the household's time zone, so that
 //! daylight-saving changes are handled by the zone rules.
 //!
-//! Values are JSON, normalized: numbers as numbers, durations in seconds,
-//! instants as ISO 8601 local date-times with offset and zone
-//! (`2026-11-26T07:30:00+01:00[Europe/Paris]`), dates as `YYYY-MM-DD`.
+//! Values are JSON, normalized:
+//!
+//! | kind         | value                                                        |
+//! |--------------|--------------------------------------------------------------|
+//! | `number`     | a number: `25`, `1.5` (integers print without a fraction)    |
+//! | `ordinal`    | a positive integer: `23`                                     |
+//! | `duration`   | total seconds: `330`, `2.5`; zero is rejected                |
+//! | `time`       | an instant, `2026-11-26T07:30:00+01:00[Europe/Paris]`        |
+//! | `date`       | `"2026-11-26"`, or `{"start": ..., "end": ...}` (inclusive)  |
+//! | `datetime`   | an instant, as for `time`                                    |
+//! | `recurrence` | `{"weekdays": ["monday", ...], "time": "07:00" or null}`     |
+//!
+//! Instants are printed as [`jiff::Zoned`] displays them. Each kind is two
+//! steps: *reading* the words into an expression (no clock involved), then
+//! *resolving* the expression against now. The rules for what people leave
+//! unsaid are documented where they are applied:
+//!
+//! * a bare hour ("half past seven"), in `time.rs`: alone or today,
+//!   whichever of am/pm comes first after now; on another day or in a rule,
+//!   6–11 am, 12 noon, 1–5 pm. A time alone is always strictly in the future.
+//! * open days ("Monday", "next Friday", "the 5th", "December 3rd") and
+//!   ranges ("this weekend"), in `date.rs`.
+//! * combinations, offsets ("in 2 hours" is elapsed time, "in 3 days" is
+//!   calendar days) and default times for parts of the day, in `datetime.rs`.
+//! * repeating rules, in `recurrence.rs`.
+//!
+//! One optional leading connector is accepted where templates might or might
+//! not include it: "at"/"for" before a time, "on"/"for" before a date, and
+//! "at"/"on"/"for" before a date-time. So `at {time}` and `{time}` both
+//! match "at 7".
+//!
+//! Every parser first checks that the first word can start its kind, so most
+//! spans the matcher tries are rejected after a few string comparisons;
+//! parsing works on borrowed slices and only building the returned value
+//! allocates. Spans longer than [`MAX_WORDS`] are rejected without being
+//! read.
 
 use jiff::Zoned;
 use serde_json::Value;
@@ -104,10 +137,7 @@ pub fn parse(kind: EntityKind, words: &[&str], ctx: &Context) -> Option<Value> {
             let words = strip_lead(words, &["on", "for"])?;
             Some(date::parse(words, ctx.now.date())?.to_json())
         }
-        EntityKind::DateTime => {
-            let words = strip_lead(words, &["at", "on", "for"])?;
-            Some(Value::String(datetime::parse(words, &ctx.now)?.to_string()))
-        }
+        EntityKind::DateTime => Some(Value::String(datetime::parse(words, &ctx.now)?.to_string())),
         EntityKind::Recurrence => recurrence::parse(words),
     }
 }
@@ -147,3 +177,6 @@ fn json_number(v: f64) -> Option<Value> {
 
 #[cfg(test)]
 mod snapshot_tests;
+
+#[cfg(test)]
+mod tests;

@@ -320,8 +320,8 @@ fn magnitude(w: &[&str], i: usize) -> Option<Num> {
 
 /// `whole` plus the digits after "point": "five", "two five", "oh five".
 ///
-/// The digits are gathered as an integer and divided once, so "three point
-/// one four" is exactly the `f64` nearest 3.14, as "3.14" would be.
+/// The digits are gathered as an integer and divided once, so "one point
+/// oh five" is exactly the `f64` nearest 1.05, as "1.05" would be.
 fn decimals(w: &[&str], i: usize, whole: u64) -> Option<(f64, usize)> {
     let mut scaled = whole;
     let mut divisor = 1u64;
@@ -474,7 +474,8 @@ mod tests {
         assert_eq!(card("1/2"), Some(0.5));
         assert_eq!(card("two point five"), Some(2.5));
         assert_eq!(card("point five"), Some(0.5));
-        assert_eq!(card("three point one four"), Some(3.14));
+        assert_eq!(card("three point two five"), Some(3.25));
+        assert_eq!(card("one point oh five"), Some(1.05));
         assert_eq!(card("one and a half"), Some(1.5));
         assert_eq!(card("2 and a quarter"), Some(2.25));
         assert_eq!(card("three and three quarters"), Some(3.75));

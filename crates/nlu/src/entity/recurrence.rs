@@ -16,6 +16,8 @@
 //!   of [`super::time`]: 6–11 am, 12 noon, 1–5 pm ("every day at 7" is 07:00,
 //!   "every day at 3" is 15:00). A part of the day places it: "every night
 //!   at 10" is 22:00.
+//! * As with date-times, a time that is a lone number word needs "at" ("at
+//!   seven daily"), so "three weekdays" is not a rule at 15:00.
 //! * A part of the day without a time gets its default time ("every
 //!   morning" is 09:00, evening 19:00, night 21:00, afternoon 15:00); with
 //!   neither, the time is null and the skill may ask for one.
@@ -209,7 +211,8 @@ fn value(s: Schedule, time: Option<String>) -> Value {
 fn with_time(s: Schedule, w: &[&str]) -> Option<Value> {
     let w = match w {
         ["at", rest @ ..] => rest,
-        _ => w,
+        _ if time::clear_without_at(w) => w,
+        _ => return None,
     };
     let expr = time::parse_expr(w)?;
     let (cands, n) = expr.minutes(s.period, Bare::Fixed)?;
@@ -325,6 +328,8 @@ mod tests {
         assert_eq!(rule("every day at 7 pm").unwrap(), format!("{ALL7}|19:00"));
         assert_eq!(rule("at 7 every day").unwrap(), format!("{ALL7}|07:00"));
         assert_eq!(rule("7 am daily").unwrap(), format!("{ALL7}|07:00"));
+        assert_eq!(rule("7 daily").unwrap(), format!("{ALL7}|07:00"));
+        assert_eq!(rule("at seven daily").unwrap(), format!("{ALL7}|07:00"));
         assert_eq!(rule("every monday and friday at 7").unwrap(), "mo,fr|07:00");
         assert_eq!(
             rule("every morning at 6:30").unwrap(),
@@ -389,6 +394,9 @@ mod tests {
             "every day at 7 at 8",
             "every monday and",
             "every 1000 days",
+            "three weekdays",
+            "every day seven",
+            "seven daily",
         ] {
             assert_eq!(rule(s), None, "{s:?}");
         }

@@ -90,7 +90,7 @@ impl Period {
             Period::Morning => hour < 12,
             Period::Afternoon => (12..19).contains(&hour),
             Period::Evening => hour >= 16,
-            Period::Night => hour >= 18 || hour < 5,
+            Period::Night => !(5..18).contains(&hour),
         }
     }
 }
@@ -314,7 +314,11 @@ fn relative_minutes(w: &[&str]) -> Option<i32> {
         _ => {}
     }
     let m = match w {
-        [m] if m.starts_with(|c: char| c.is_ascii_digit()) => digits(m)? as i32,
+        [m] if m.starts_with(|c: char| c.is_ascii_digit()) => {
+            // Checked before narrowing, so "4294967311 past" is not 15 past.
+            let m = digits(m)?;
+            (m < 60).then_some(m as i32)?
+        }
         _ => {
             let (m, next) = below_hundred(w, 0)?;
             (next == w.len()).then_some(m as i32)?
@@ -400,6 +404,14 @@ pub(crate) fn parse_expr(w: &[&str]) -> Option<TimeExpr> {
         [] | ["o'clock" | "oclock"] | ["o", "clock"] => expr(h, 0),
         rest => expr(h, clock_minutes(rest)?),
     }
+}
+
+/// Whether time words read as a time beside a day or a rule without an
+/// "at" before them: anything but a lone number word, so that "one monday"
+/// is not 13:00 on Monday and "three weekdays" is not a rule at 15:00,
+/// while "7 tomorrow" and "seven pm daily" still are.
+pub(crate) fn clear_without_at(w: &[&str]) -> bool {
+    !matches!(w, [only] if below_hundred(&[only], 0).is_some())
 }
 
 /// `date` at `minutes` from its start (which may fall on a following day).

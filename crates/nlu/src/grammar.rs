@@ -163,9 +163,10 @@ impl Grammar {
     }
 
     fn merge(&mut self, file: &Path, text: &str, raw: RawFile) -> Result<(), Error> {
+        let lines = LineFinder::new(text);
         let locate = |needle: &str| Source {
             file: file.to_owned(),
-            line: find_line(text, needle),
+            line: lines.find(needle),
         };
         if let Some(language) = raw.language {
             match &self.language {
@@ -386,12 +387,47 @@ fn read_file(path: &Path) -> Result<String, Error> {
 
 /// The 1-based line where `needle` first appears in `text`, as written there
 /// (plain or quoted) or as JSON would escape it.
-fn find_line(text: &str, needle: &str) -> Option<usize> {
-    let json = serde_json::to_string(needle).ok();
-    let at = text
-        .find(needle)
-        .or_else(|| json.as_deref().and_then(|j| text.find(j.trim_matches('"'))))?;
-    Some(text[..at].matches('\n').count() + 1)
+/// Finds the line where a piece of text first appears, as written there
+/// (plain or quoted) or as JSON escapes it.
+///
+/// serde does not say where a value was, so the line of a sentence is found
+/// by searching for it. Sentences are mostly looked up in file order, so the
+/// search starts where the last one was found and wraps around: loading a
+/// large file stays linear instead of quadratic.
+struct LineFinder<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+    cursor: std::cell::Cell<usize>,
+}
+
+impl<'a> LineFinder<'a> {
+    fn new(text: &'a str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self {
+            text,
+            line_starts,
+            cursor: std::cell::Cell::new(0),
+        }
+    }
+
+    fn find(&self, needle: &str) -> Option<usize> {
+        let at = self.position(needle).or_else(|| {
+            let json = serde_json::to_string(needle).ok()?;
+            self.position(json.trim_matches('"'))
+        })?;
+        self.cursor.set(at);
+        Some(self.line_starts.partition_point(|&start| start <= at))
+    }
+
+    fn position(&self, needle: &str) -> Option<usize> {
+        let from = self.cursor.get();
+        self.text[from..]
+            .find(needle)
+            .map(|i| i + from)
+            .or_else(|| self.text[..from].find(needle))
+    }
 }
 
 fn convert_list(name: &str, raw: RawList) -> Result<SlotList, (String, String)> {

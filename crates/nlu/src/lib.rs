@@ -9,5 +9,15 @@
 
 #![deny(missing_docs)]
 
+pub mod builtin;
+mod compile;
 pub mod entity;
+mod error;
+pub mod grammar;
+pub mod matcher;
+pub mod template;
 pub mod text;
+
+pub use error::Error;
+pub use grammar::Grammar;
+pub use matcher::{Match, Matcher, ParseContext};

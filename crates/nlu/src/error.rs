@@ -1,0 +1,48 @@
+//! The errors of the intent engine.
+
+use std::path::PathBuf;
+
+use crate::grammar::Source;
+use crate::template::TemplateError;
+
+/// Everything that can go wrong loading or compiling a grammar.
+///
+/// Each message starts with `file:line:` when the place is known, as compilers
+/// do, so editors and people can jump to it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read.
+    #[error("{}: {error}", path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The cause.
+        error: std::io::Error,
+    },
+    /// A file is not valid YAML or JSON.
+    #[error("{at}: {message}")]
+    Syntax {
+        /// Where.
+        at: Source,
+        /// What the YAML or JSON parser said.
+        message: String,
+    },
+    /// A sentence template or list value is malformed.
+    #[error("{at}: in template \"{template}\": {error}")]
+    Template {
+        /// Where.
+        at: Source,
+        /// The template as written.
+        template: String,
+        /// What is wrong with it.
+        error: TemplateError,
+    },
+    /// The file is well-formed but its content is not acceptable.
+    #[error("{at}: {message}")]
+    Invalid {
+        /// Where.
+        at: Source,
+        /// What is wrong.
+        message: String,
+    },
+}

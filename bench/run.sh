@@ -54,7 +54,7 @@ fi
 if [ "$hark_ok" -eq 1 ]; then
 	log "hark: bench"
 	cargo run --release -q -p hark -- nlu bench --grammar "$grammar" --grammar "$lists" \
-		--sentences "$sentences" >"$out/hark-bench.json" || hark_ok=0
+		--sentences "$sentences" --repeat "$repeat" >"$out/hark-bench.json" || hark_ok=0
 fi
 
 log "speed"

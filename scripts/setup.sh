@@ -13,6 +13,7 @@
 #     intent engine is compared against. $HARK_SETUP_PYTHON picks the interpreter that creates it
 #     (default: python3 on PATH).
 #
+# `scripts/setup.sh run` prepares only what running hark needs (no Python).
 # To add a dependency, write a step_* function below and call it from main.
 set -euo pipefail
 
@@ -133,9 +134,17 @@ step_python_venv() {
 }
 
 main() {
+	local purpose="${1:-test}"
+	case "$purpose" in
+	run | test) ;;
+	*) die "usage: scripts/setup.sh [run|test] (default: test)" ;;
+	esac
 	step_build_tools
 	step_rust
-	step_python_venv
+	# Only the tests and benchmarks compare against hassil.
+	if [ "$purpose" = test ]; then
+		step_python_venv
+	fi
 	log "ready"
 }
 

@@ -149,8 +149,8 @@ fn answer(matcher: &Matcher, text: &str, context: &ParseContext) -> String {
 }
 
 fn parse(args: ParseArgs) -> Result<()> {
-    let matcher = args.grammar.matcher()?;
     let context = args.grammar.context()?;
+    let matcher = args.grammar.matcher()?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     if !args.sentences.is_empty() {
@@ -187,10 +187,10 @@ fn parse(args: ParseArgs) -> Result<()> {
 }
 
 fn bench(args: BenchArgs) -> Result<()> {
+    let context = args.grammar.context()?;
     let started = Instant::now();
     let matcher = args.grammar.matcher()?;
     let compile_ms = started.elapsed().as_secs_f64() * 1e3;
-    let context = args.grammar.context()?;
     let text = std::fs::read(&args.sentences)
         .with_context(|| format!("reading {}", args.sentences.display()))?;
     let sentences: Vec<String> = String::from_utf8_lossy(&text)
@@ -225,7 +225,7 @@ fn bench(args: BenchArgs) -> Result<()> {
         "sentences": sentences.len(),
         "repeat": repeat,
         "matched": matched,
-        "sentences_per_second": (latencies.len() as f64 / elapsed).round(),
+        "sentences_per_s": (latencies.len() as f64 / elapsed).round(),
         "p50_us": (percentile(0.50) * 100.0).round() / 100.0,
         "p99_us": (percentile(0.99) * 100.0).round() / 100.0,
         "max_us": (percentile(1.0) * 100.0).round() / 100.0,
@@ -236,7 +236,7 @@ fn bench(args: BenchArgs) -> Result<()> {
     eprintln!(
         "hark: {} sentences x {repeat}: {:.0} sentences/s, p50 {:.2} µs, p99 {:.2} µs ({matched} matched; grammar of {} templates compiled in {compile_ms:.1} ms)",
         sentences.len(),
-        report["sentences_per_second"].as_f64().unwrap_or_default(),
+        report["sentences_per_s"].as_f64().unwrap_or_default(),
         percentile(0.5),
         percentile(0.99),
         stats.templates,

@@ -29,6 +29,14 @@ use crate::Error;
 
 /// The most items a permutation may have (their orders are all expanded).
 const MAX_PERMUTATION: usize = 6;
+/// The largest character-level automaton compiled; rules that expand into
+/// each other many times over can describe astronomically many states, and
+/// such a grammar is refused instead of exhausting memory. Home Assistant's
+/// whole English grammar needs about 27,000.
+const MAX_CHAR_STATES: usize = 1_000_000;
+/// The most steps joining glued text may take, for the same reason:
+/// `(a|b)(a|b)(a|b)...` without spaces spells 2^n distinct words.
+const MAX_GLUE_STEPS: usize = 1_000_000;
 
 /// A word's number in the vocabulary.
 pub(crate) type WordId = u32;
@@ -172,7 +180,12 @@ pub(crate) fn compile(grammar: &Grammar, templates: &[TemplateSpec<'_>]) -> Resu
         program.template_group.push(spec.group);
         program.template_text.push(spec.text.to_string());
     }
-    program.states = to_words(&chars, start, &mut program);
+    program.states = to_words(&chars, start, &mut program).ok_or_else(|| Error::Invalid {
+        at: templates.first().map(|t| t.source.clone()).unwrap_or_default(),
+        message: format!(
+            "text glued without spaces spells more than {MAX_GLUE_STEPS} words; put spaces between alternatives"
+        ),
+    })?;
     Ok(program)
 }
 
@@ -201,6 +214,10 @@ impl CharAutomaton {
         (self.edges.len() - 1) as StateId
     }
 
+    fn too_large(&self) -> bool {
+        self.edges.len() > MAX_CHAR_STATES
+    }
+
     fn add_edge(&mut self, from: StateId, piece: Piece) -> StateId {
         let to = self.add_state();
         self.edges[from as usize].push((piece, to));
@@ -220,6 +237,11 @@ impl Builder<'_> {
     fn build(&mut self, expr: &Expr, from: StateId, depth: usize) -> Result<StateId, String> {
         if depth > 256 {
             return Err("rules nest deeper than 256".to_string());
+        }
+        if self.chars.too_large() {
+            return Err(format!(
+                "the grammar expands to more than {MAX_CHAR_STATES} states; do rules refer to each other many times over?"
+            ));
         }
         Ok(match expr {
             Expr::Text(text) => {
@@ -337,7 +359,7 @@ fn permutations(n: usize) -> Vec<Vec<usize>> {
 }
 
 /// Turns the character-level automaton into the word automaton.
-fn to_words(chars: &CharAutomaton, start: StateId, program: &mut Program) -> Vec<State> {
+fn to_words(chars: &CharAutomaton, start: StateId, program: &mut Program) -> Option<Vec<State>> {
     let mut accepts_at: FxHashMap<StateId, Vec<u32>> = FxHashMap::default();
     for &(state, template) in &chars.accepts {
         accepts_at.entry(state).or_default().push(template);
@@ -349,10 +371,11 @@ fn to_words(chars: &CharAutomaton, start: StateId, program: &mut Program) -> Vec
         states: vec![State::default()],
         boundary: FxHashMap::default(),
         queue: vec![start],
+        steps: 0,
     };
     converter.boundary.insert(start, 0);
     while let Some(origin) = converter.queue.pop() {
-        converter.explore(origin);
+        converter.explore(origin)?;
     }
     let mut states = converter.states;
     for state in &mut states {
@@ -365,7 +388,7 @@ fn to_words(chars: &CharAutomaton, start: StateId, program: &mut Program) -> Vec
         state.accepts.sort_unstable();
         state.accepts.dedup();
     }
-    states
+    Some(states)
 }
 
 struct Converter<'a> {
@@ -376,6 +399,7 @@ struct Converter<'a> {
     /// Character states at a word boundary, and their word state.
     boundary: FxHashMap<StateId, StateId>,
     queue: Vec<StateId>,
+    steps: usize,
 }
 
 impl Converter<'_> {
@@ -416,13 +440,17 @@ impl Converter<'_> {
 
     /// Follows every path from the boundary `origin` up to the next
     /// boundaries, turning glued text into word edges.
-    fn explore(&mut self, origin: StateId) {
+    fn explore(&mut self, origin: StateId) -> Option<()> {
         let from = self.boundary[&origin];
         let mut stack = vec![(origin, String::new())];
         let mut seen: FxHashSet<(StateId, String)> = FxHashSet::default();
         while let Some((state, glued)) = stack.pop() {
             if !seen.insert((state, glued.clone())) {
                 continue;
+            }
+            self.steps += 1;
+            if self.steps > MAX_GLUE_STEPS {
+                return None;
             }
             let words: Vec<String> = tokenize(&glued).into_iter().map(|t| t.text).collect();
             if let Some(templates) = self.accepts_at.get(&state).cloned() {
@@ -454,6 +482,7 @@ impl Converter<'_> {
                 }
             }
         }
+        Some(())
     }
 }
 
@@ -620,6 +649,43 @@ mod tests {
             2
         );
         assert_eq!(program.template_group, [0, 1]);
+    }
+
+    #[test]
+    fn exponential_grammars_are_refused_not_expanded() {
+        let mut grammar = Grammar::default();
+        grammar.rules.insert("r0".to_string(), parse("x").unwrap());
+        for i in 1..40 {
+            grammar.rules.insert(
+                format!("r{i}"),
+                parse(&format!("<r{}> <r{}>", i - 1, i - 1)).unwrap(),
+            );
+        }
+        let expr = parse("<r39>").unwrap();
+        let err = compile(
+            &grammar,
+            &[TemplateSpec {
+                expr: &expr,
+                text: "x",
+                group: 0,
+                source: &Source::default(),
+            }],
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("more than"), "{err}");
+        let glued = "(a|b)".repeat(30);
+        let expr = parse(&glued).unwrap();
+        let err = compile(
+            &Grammar::default(),
+            &[TemplateSpec {
+                expr: &expr,
+                text: "x",
+                group: 0,
+                source: &Source::default(),
+            }],
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("glued"), "{err}");
     }
 
     #[test]

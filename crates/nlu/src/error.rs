@@ -20,7 +20,7 @@ pub enum Error {
         error: std::io::Error,
     },
     /// A file is not valid YAML or JSON.
-    #[error("{at}: {message}")]
+    #[error("{}{message}", place(at))]
     Syntax {
         /// Where.
         at: Source,
@@ -28,7 +28,7 @@ pub enum Error {
         message: String,
     },
     /// A sentence template or list value is malformed.
-    #[error("{at}: in template \"{template}\": {error}")]
+    #[error("{}in template \"{template}\": {error}", place(at))]
     Template {
         /// Where.
         at: Source,
@@ -38,11 +38,20 @@ pub enum Error {
         error: TemplateError,
     },
     /// The file is well-formed but its content is not acceptable.
-    #[error("{at}: {message}")]
+    #[error("{}{message}", place(at))]
     Invalid {
         /// Where.
         at: Source,
         /// What is wrong.
         message: String,
     },
+}
+
+/// `file:line: ` before a message, or nothing when the place is unknown.
+fn place(at: &Source) -> String {
+    if at.file.as_os_str().is_empty() {
+        String::new()
+    } else {
+        format!("{at}: ")
+    }
 }

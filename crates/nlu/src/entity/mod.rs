@@ -17,6 +17,13 @@
 use jiff::Zoned;
 use serde_json::Value;
 
+mod date;
+mod datetime;
+mod duration;
+mod number;
+mod recurrence;
+mod time;
+
 /// The longest span, in tokens, that any entity parser accepts.
 pub const MAX_WORDS: usize = 12;
 
@@ -79,14 +86,64 @@ impl EntityKind {
 
 /// Parses the whole span `words` as an entity of `kind`.
 ///
-/// Returns `None` unless every word belongs to the entity.
+/// Returns `None` unless every word belongs to the entity. Spans longer than
+/// [`MAX_WORDS`] are rejected outright, which bounds the work per call.
 pub fn parse(kind: EntityKind, words: &[&str], ctx: &Context) -> Option<Value> {
-    let _ = (kind, words, ctx);
-    None
+    if words.is_empty() || words.len() > MAX_WORDS {
+        return None;
+    }
+    match kind {
+        EntityKind::Number => json_number(number::cardinal(words)?),
+        EntityKind::Ordinal => Some(Value::from(number::ordinal(words)?)),
+        EntityKind::Duration => json_number(duration::parse(words)?.total_seconds()),
+        EntityKind::Time => {
+            let words = strip_lead(words, &["at", "for"])?;
+            Some(Value::String(time::parse(words, &ctx.now)?.to_string()))
+        }
+        EntityKind::Date => {
+            let words = strip_lead(words, &["on", "for"])?;
+            Some(date::parse(words, ctx.now.date())?.to_json())
+        }
+        EntityKind::DateTime => {
+            let words = strip_lead(words, &["at", "on", "for"])?;
+            Some(Value::String(datetime::parse(words, &ctx.now)?.to_string()))
+        }
+        EntityKind::Recurrence => recurrence::parse(words),
+    }
 }
 
 /// The value of a span read as a plain number, when it is one.
 pub fn parse_number(words: &[&str]) -> Option<f64> {
-    let _ = words;
-    None
+    if words.len() > MAX_WORDS {
+        return None;
+    }
+    number::cardinal(words)
 }
+
+/// `words` without one optional leading connector from `lead` ("at 7" and
+/// "7" are the same time), so templates may write `at {time}` or `{time}`.
+/// `None` when nothing would be left.
+fn strip_lead<'a, 'w>(words: &'a [&'w str], lead: &[&str]) -> Option<&'a [&'w str]> {
+    let rest = match words {
+        [first, rest @ ..] if lead.contains(first) => rest,
+        _ => words,
+    };
+    (!rest.is_empty()).then_some(rest)
+}
+
+/// A JSON number: an integer when the value is whole and exactly
+/// representable, a float otherwise.
+fn json_number(v: f64) -> Option<Value> {
+    if !v.is_finite() {
+        return None;
+    }
+    // 2^53: beyond it an f64 no longer holds every integer.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    if v.fract() == 0.0 && v.abs() <= EXACT {
+        return Some(Value::from(v as i64));
+    }
+    serde_json::Number::from_f64(v).map(Value::Number)
+}
+
+#[cfg(test)]
+mod snapshot_tests;

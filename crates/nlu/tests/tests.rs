@@ -1,0 +1,6 @@
+//! Integration tests of hark-nlu, compiled into one binary.
+
+mod corpus;
+mod features;
+mod home_assistant;
+mod support;

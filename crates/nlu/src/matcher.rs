@@ -98,6 +98,8 @@ pub struct Matcher {
 #[derive(Debug, Clone)]
 struct Group {
     intent: u32,
+    /// `metadata: {priority: N}`: ranks before everything else (default 0).
+    priority: i32,
     slots: Map<String, Value>,
     requires: Vec<(String, Requirement)>,
     excludes: Vec<(String, Value)>,
@@ -140,8 +142,15 @@ impl Matcher {
         for (intent_index, data_list) in grammar.intents.values().enumerate() {
             for data in data_list {
                 let group = groups.len() as u32;
+                let priority = data
+                    .metadata
+                    .as_ref()
+                    .and_then(|m| m.get("priority"))
+                    .and_then(Value::as_i64)
+                    .map_or(0, |p| p.clamp(-1000, 1000) as i32);
                 groups.push(Group {
                     intent: intent_index as u32,
+                    priority,
                     slots: data.slots.clone(),
                     requires: data
                         .requires_context
@@ -481,6 +490,8 @@ fn permutations_of(items: &[Expr]) -> Vec<Expr> {
 /// which keeps the order, so the best path is made of best sub-paths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 struct Cost {
+    /// The template group's priority, negated (higher priority is better).
+    priority: i32,
     wildcards: u32,
     /// Literal characters matched, negated (more is better).
     literal: i32,
@@ -491,6 +502,7 @@ impl Add for Cost {
     type Output = Cost;
     fn add(self, o: Cost) -> Cost {
         Cost {
+            priority: self.priority + o.priority,
             wildcards: self.wildcards + o.wildcards,
             literal: self.literal + o.literal,
             wildcard_chars: self.wildcard_chars + o.wildcard_chars,
@@ -652,9 +664,13 @@ impl Search<'_> {
             for &template in &node.accepts {
                 let group = program.template_group[template as usize];
                 if self.accepts(group, mask) {
-                    let intent = self.matcher.groups[group as usize].intent;
+                    let group = &self.matcher.groups[group as usize];
+                    let intent = group.intent;
                     outcome.offer(Candidate {
-                        cost: Cost::default(),
+                        cost: Cost {
+                            priority: -group.priority,
+                            ..Cost::default()
+                        },
                         intent,
                         template,
                         step: Step::Accept(template),
@@ -688,8 +704,8 @@ impl Search<'_> {
                     let cost = if matches!(h.value, HitValue::Wildcard) {
                         Cost {
                             wildcards: 1,
-                            literal: 0,
                             wildcard_chars: self.scratch.chars(pos, end),
+                            ..Cost::default()
                         }
                     } else {
                         Cost::default()
@@ -1036,6 +1052,11 @@ intents:
   HarkConfirm:
     data:
       - sentences: ["sure"]
+  HassMediaSearchAndPlay:
+    data:
+      - sentences: ["play {item}"]
+      - sentences: ["play {item} by {timer_name:artist}"]
+        metadata: {priority: 1}
   HassFanSetSpeed:
     data:
       - sentences: ["set [the] fan to {fan_mode}"]
@@ -1206,6 +1227,20 @@ skip_words: ["please", "can you"]
     }
 
     #[test]
+    fn priority_in_metadata_ranks_first() {
+        let m = matcher();
+        // Without priority, the one-wildcard template would win.
+        assert_eq!(
+            summary(&m, "play Abbey Road by the Beatles")["slots"],
+            json!({"item": "Abbey Road", "artist": "the Beatles"})
+        );
+        assert_eq!(
+            summary(&m, "play Abbey Road")["slots"],
+            json!({"item": "Abbey Road"})
+        );
+    }
+
+    #[test]
     fn context_requirements_filter_templates_and_values() {
         let m = matcher();
         // The todo list "shopping" is excluded from turning on by its context.
@@ -1320,8 +1355,8 @@ skip_words: ["please", "can you"]
     #[test]
     fn stats_describe_the_automaton() {
         let s = matcher().stats();
-        assert_eq!(s.intents, 9);
-        assert_eq!(s.templates, 12);
+        assert_eq!(s.intents, 10);
+        assert_eq!(s.templates, 14);
         assert!(s.states > 20 && s.words > 20, "{s:?}");
     }
 }

@@ -135,6 +135,12 @@ pub fn parse(kind: EntityKind, words: &[&str], ctx: &Context) -> Option<Value> {
         }
         EntityKind::Date => {
             let words = strip_lead(words, &["on", "for"])?;
+            // A possessive date: "tomorrow's weather", "this week's forecast".
+            if let Some(stem) = words.last().and_then(|w| w.strip_suffix("'s")) {
+                let mut plain = words.to_vec();
+                *plain.last_mut()? = stem;
+                return Some(date::parse(&plain, ctx.now.date())?.to_json());
+            }
             Some(date::parse(words, ctx.now.date())?.to_json())
         }
         EntityKind::DateTime => Some(Value::String(datetime::parse(words, &ctx.now)?.to_string())),

@@ -8,6 +8,7 @@
 # Tests that need them should skip with a message when these are unset, so plain `cargo test`
 # still works on a machine without the venv.
 #
+# It checks formatting (cargo fmt) and lints (clippy, warnings are errors), then runs the tests.
 # Tests run under cargo-nextest when it is installed (faster, per-test isolation), else cargo test.
 # nextest does not run doctests, so they run separately. Extra arguments go to both runners
 # (e.g. `scripts/test.sh -p hark-nlu`).
@@ -33,6 +34,9 @@ HARK_HA_INTENTS_JSON="$("$HARK_PYTHON" -c 'import home_assistant_intents, os; pr
 export HARK_PYTHON HARK_HA_INTENTS_JSON
 
 status=0
+# Style and lints first: they are quick and their failures are the cheapest to fix.
+cargo fmt --all -- --check || status=$?
+cargo clippy --workspace --all-targets --quiet -- -D warnings || status=$?
 if cargo nextest --version >/dev/null 2>&1; then
 	cargo nextest run --workspace --no-fail-fast "$@" || status=$?
 else

@@ -444,11 +444,9 @@ fn convert_list(name: &str, raw: RawList) -> Result<SlotList, (String, String)> 
     }
     if let Some(range) = raw.range {
         let step = range.step.unwrap_or(1.0);
-        if !(range.from <= range.to)
-            || !(step > 0.0)
-            || !range.from.is_finite()
-            || !range.to.is_finite()
-        {
+        let valid =
+            range.from.is_finite() && range.to.is_finite() && range.from <= range.to && step > 0.0;
+        if !valid {
             return Err((
                 name.to_string(),
                 format!("list '{name}' has an empty range or a step that is not positive"),

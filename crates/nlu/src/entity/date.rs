@@ -155,7 +155,7 @@ impl DateExpr {
                 // Every day 1..=31 with any weekday recurs within 4 years.
                 for _ in 0..48 {
                     if let Ok(date) = Date::new(y, m, d) {
-                        if date >= today && weekday.map_or(true, |wd| date.weekday() == wd) {
+                        if date >= today && weekday.is_none_or(|wd| date.weekday() == wd) {
                             return Some(Resolved::Day(date));
                         }
                     }
@@ -175,7 +175,7 @@ impl DateExpr {
             } => {
                 let date = Date::new(y, month, d).ok()?;
                 weekday
-                    .map_or(true, |wd| date.weekday() == wd)
+                    .is_none_or(|wd| date.weekday() == wd)
                     .then_some(Resolved::Day(date))
             }
             DateExpr::MonthDay {
@@ -189,7 +189,7 @@ impl DateExpr {
                 for k in 0..29 {
                     let y = today.year().checked_add(k)?;
                     if let Ok(date) = Date::new(y, month, d) {
-                        if date >= today && weekday.map_or(true, |wd| date.weekday() == wd) {
+                        if date >= today && weekday.is_none_or(|wd| date.weekday() == wd) {
                             return Some(Resolved::Day(date));
                         }
                     }

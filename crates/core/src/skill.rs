@@ -1,0 +1,137 @@
+//! The skill seam: what a skill is given and what it gives back.
+//!
+//! A skill turns one recognized intent into an [`Outcome`]: what to say, what
+//! should change (effects, which the runtime applies durably), and whether the
+//! conversation goes on. A skill does no I/O of its own and never reads the
+//! wall clock: the time comes in the [`Turn`]. That keeps every skill testable
+//! with a manual clock and no server.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::{Device, Household, Intent, IntentName, SessionId, SlotName};
+
+/// Everything a skill knows about the turn it answers.
+#[derive(Debug, Clone, Copy)]
+pub struct Turn<'a> {
+    /// What was understood.
+    pub intent: &'a Intent,
+    /// Whose request it is.
+    pub household: &'a Household,
+    /// Which device it came from.
+    pub device: &'a Device,
+    /// The dialogue session.
+    pub session: &'a SessionId,
+    /// The current instant (from the injected clock).
+    pub now: Timestamp,
+    /// The language to answer in, such as `en`.
+    pub language: &'a str,
+    /// Whether the user has just confirmed this intent (after [`Expect::Confirmation`]).
+    pub confirmed: bool,
+}
+
+/// What a skill answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// What to say, in the turn's language.
+    pub speech: String,
+    /// Changes for the runtime to apply, in order.
+    pub effects: Vec<Effect>,
+    /// Whether the conversation goes on.
+    pub next: Next,
+}
+
+impl Outcome {
+    /// An answer that ends the conversation.
+    pub fn say(speech: impl Into<String>) -> Self {
+        Self {
+            speech: speech.into(),
+            effects: Vec::new(),
+            next: Next::End,
+        }
+    }
+
+    /// A question; the user's next words answer it.
+    pub fn ask(speech: impl Into<String>, pending: Intent, expect: Expect) -> Self {
+        Self {
+            speech: speech.into(),
+            effects: Vec::new(),
+            next: Next::Ask { pending, expect },
+        }
+    }
+}
+
+/// Whether the conversation ends or waits for an answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Next {
+    /// The session ends.
+    End,
+    /// The skill asked something; `pending` is completed by the answer and
+    /// handled again.
+    Ask {
+        /// The intent as far as it is known.
+        pending: Intent,
+        /// What the answer should be.
+        expect: Expect,
+    },
+}
+
+/// What answer a question expects.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Expect {
+    /// A value for one slot, read by the named entity parser or list
+    /// (`duration`, `datetime`, ...), or as free text when `entity` is `None`.
+    Slot {
+        /// The slot the answer fills.
+        slot: SlotName,
+        /// The entity kind that reads it.
+        entity: Option<String>,
+    },
+    /// Yes or no.
+    Confirmation,
+}
+
+/// A change a skill asks the runtime to make durably before the answer is
+/// given. Skills that change state (timers, alarms, lists) add their variants.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Effect {
+    /// Stop whatever the device is doing now (speaking, ringing, playing).
+    StopDevice,
+}
+
+/// Why a skill could not answer; the user hears a short apology, the log
+/// gets the cause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkillError {
+    /// A stable code, such as `slot_missing`.
+    pub code: &'static str,
+    /// What went wrong, for the log.
+    pub message: String,
+}
+
+impl std::fmt::Display for SkillError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for SkillError {}
+
+/// A skill: turns intents into outcomes.
+pub trait Skill: Send + Sync {
+    /// Its name, for logs and metrics.
+    fn name(&self) -> &'static str;
+    /// The intents it handles.
+    fn intents(&self) -> &[&'static str];
+    /// Answers one turn.
+    fn handle(&self, turn: &Turn<'_>) -> Result<Outcome, SkillError>;
+}
+
+/// Whether `skill` handles `intent`.
+pub fn handles(skill: &dyn Skill, intent: &IntentName) -> bool {
+    skill.intents().contains(&intent.as_str())
+}

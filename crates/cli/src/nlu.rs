@@ -9,6 +9,7 @@ use anyhow::{bail, Context as _, Result};
 use clap::{Args, Subcommand};
 use hark_core::{IntentName, SlotName};
 use hark_nlu::{builtin, entity, Grammar, Matcher, ParseContext};
+use jiff::fmt::temporal::{Pieces, PiecesOffset};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, Zoned};
 use serde::Serialize;
@@ -91,19 +92,7 @@ impl GrammarArgs {
         };
         let now: Zoned = match &self.now {
             None => Zoned::now().with_time_zone(zone.unwrap_or_else(TimeZone::system)),
-            Some(text) => {
-                if let Ok(zoned) = text.parse::<Zoned>() {
-                    match zone {
-                        Some(zone) => zoned.with_time_zone(zone),
-                        None => zoned,
-                    }
-                } else {
-                    let instant: Timestamp = text
-                        .parse()
-                        .with_context(|| format!("--now '{text}' is not an RFC 3339 date-time"))?;
-                    instant.to_zoned(zone.unwrap_or_else(TimeZone::system))
-                }
-            }
+            Some(text) => parse_now(text, zone)?,
         };
         let mut context = ParseContext::new(entity::Context { now });
         for pair in &self.context {
@@ -121,6 +110,27 @@ impl GrammarArgs {
         let grammar = self.load()?;
         Ok(Matcher::new(&grammar)?)
     }
+}
+
+/// Reads `--now`: a zoned date-time (`...+01:00[Europe/Paris]`) or an RFC 3339
+/// one (`...+01:00`), whose offset stands for the zone unless `--tz` names one.
+fn parse_now(text: &str, zone: Option<TimeZone>) -> Result<Zoned> {
+    if let Ok(zoned) = text.parse::<Zoned>() {
+        return Ok(match zone {
+            Some(zone) => zoned.with_time_zone(zone),
+            None => zoned,
+        });
+    }
+    let pieces = Pieces::parse(text)
+        .with_context(|| format!("--now '{text}' is not an RFC 3339 date-time"))?;
+    let instant: Timestamp = text
+        .parse()
+        .with_context(|| format!("--now '{text}' is not an RFC 3339 date-time"))?;
+    let zone = zone.unwrap_or_else(|| match pieces.offset() {
+        Some(PiecesOffset::Numeric(offset)) => TimeZone::fixed(offset.offset()),
+        _ => TimeZone::UTC,
+    });
+    Ok(instant.to_zoned(zone))
 }
 
 /// The JSON line for one sentence, fields in the documented order.
@@ -163,18 +173,7 @@ fn parse(args: ParseArgs) -> Result<()> {
     let interactive = io::stdin().is_terminal();
     let mut input = io::stdin().lock();
     let mut line = Vec::new();
-    loop {
-        line.clear();
-        if input
-            .read_until(b'\n', &mut line)
-            .context("reading stdin")?
-            == 0
-        {
-            break;
-        }
-        while matches!(line.last(), Some(b'\n' | b'\r')) {
-            line.pop();
-        }
+    while read_line(&mut input, &mut line).context("reading stdin")? {
         // Lines that are not UTF-8 still get their line of output.
         let text = String::from_utf8_lossy(&line);
         writeln!(out, "{}", answer(&matcher, &text, &context))?;
@@ -184,6 +183,39 @@ fn parse(args: ParseArgs) -> Result<()> {
     }
     out.flush()?;
     Ok(())
+}
+
+/// The most of one input line kept; the rest of a longer line is read and
+/// dropped (no sentence that long is a command).
+const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// Reads one line into `line` (without its end of line), keeping at most
+/// [`MAX_LINE_BYTES`]; false at the end of the input.
+fn read_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<bool> {
+    line.clear();
+    let mut any = false;
+    loop {
+        let buffer = input.fill_buf()?;
+        if buffer.is_empty() {
+            break;
+        }
+        any = true;
+        let (chunk, found) = match buffer.iter().position(|&b| b == b'\n') {
+            Some(i) => (&buffer[..i], Some(i)),
+            None => (buffer, None),
+        };
+        let room = MAX_LINE_BYTES.saturating_sub(line.len());
+        line.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let used = found.map_or(buffer.len(), |i| i + 1);
+        input.consume(used);
+        if found.is_some() {
+            break;
+        }
+    }
+    if line.last() == Some(&b'\r') {
+        line.pop();
+    }
+    Ok(any)
 }
 
 fn bench(args: BenchArgs) -> Result<()> {

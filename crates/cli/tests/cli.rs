@@ -126,6 +126,50 @@ fn broken_grammar_names_file_and_line_and_fails() {
 }
 
 #[test]
+fn now_with_an_offset_keeps_the_offset() {
+    let grammar = features();
+    let out = hark(
+        &[
+            "nlu",
+            "parse",
+            "--grammar",
+            grammar.to_str().unwrap(),
+            "--now",
+            "2026-11-25T08:00:00+01:00",
+            "wake me up at 7:30",
+        ],
+        b"",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        lines(&out)[0]["intent"]["slots"]["time"],
+        "2026-11-25T19:30:00+01:00[+01:00]"
+    );
+    let out = hark(
+        &[
+            "nlu",
+            "parse",
+            "--grammar",
+            grammar.to_str().unwrap(),
+            "--now",
+            "2026-11-25T08:00:00+01:00",
+            "--tz",
+            "America/New_York",
+            "wake me up at 7:30",
+        ],
+        b"",
+    );
+    assert_eq!(
+        lines(&out)[0]["intent"]["slots"]["time"],
+        "2026-11-25T07:30:00-05:00[America/New_York]"
+    );
+}
+
+#[test]
 fn bad_options_are_explained() {
     let out = hark(&["nlu", "parse", "--tz", "Mars/Olympus", "hi"], b"");
     assert!(!out.status.success());

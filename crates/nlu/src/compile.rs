@@ -37,6 +37,9 @@ const MAX_CHAR_STATES: usize = 1_000_000;
 /// The most steps joining glued text may take, for the same reason:
 /// `(a|b)(a|b)(a|b)...` without spaces spells 2^n distinct words.
 const MAX_GLUE_STEPS: usize = 1_000_000;
+/// The longest word glued together from pieces; longer ones are mistakes and
+/// would make each step of the gluing copy a huge string.
+const MAX_GLUED_CHARS: usize = 1024;
 
 /// A word's number in the vocabulary.
 pub(crate) type WordId = u32;
@@ -47,7 +50,7 @@ pub(crate) type StateId = u32;
 pub(crate) const UNKNOWN_WORD: WordId = WordId::MAX;
 
 /// Where a slot edge takes its value from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum SlotSource {
     /// A value list, by index.
     Values(u32),
@@ -60,7 +63,7 @@ pub(crate) enum SlotSource {
 }
 
 /// An edge that fills a slot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) struct SlotEdge {
     /// The slot's name, by index.
     pub slot: u32,
@@ -181,9 +184,10 @@ pub(crate) fn compile(grammar: &Grammar, templates: &[TemplateSpec<'_>]) -> Resu
         program.template_text.push(spec.text.to_string());
     }
     program.states = to_words(&chars, start, &mut program).ok_or_else(|| Error::Invalid {
-        at: templates.first().map(|t| t.source.clone()).unwrap_or_default(),
+        at: Default::default(),
         message: format!(
-            "text glued without spaces spells more than {MAX_GLUE_STEPS} words; put spaces between alternatives"
+            "the grammar's text glued without spaces spells more than {MAX_GLUE_STEPS} words, or a word longer \
+             than {MAX_GLUED_CHARS} characters; put spaces between alternatives"
         ),
     })?;
     Ok(program)
@@ -381,9 +385,7 @@ fn to_words(chars: &CharAutomaton, start: StateId, program: &mut Program) -> Opt
     for state in &mut states {
         state.words.sort_unstable();
         state.words.dedup();
-        state
-            .slots
-            .sort_unstable_by_key(|(e, t)| (e.slot, e.group, *t));
+        state.slots.sort_unstable();
         state.slots.dedup();
         state.accepts.sort_unstable();
         state.accepts.dedup();
@@ -449,7 +451,7 @@ impl Converter<'_> {
                 continue;
             }
             self.steps += 1;
-            if self.steps > MAX_GLUE_STEPS {
+            if self.steps > MAX_GLUE_STEPS || glued.len() > MAX_GLUED_CHARS {
                 return None;
             }
             let words: Vec<String> = tokenize(&glued).into_iter().map(|t| t.text).collect();
@@ -686,6 +688,19 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("glued"), "{err}");
+        let word = "x".repeat(MAX_GLUED_CHARS + 1);
+        let expr = parse(&word).unwrap();
+        let err = compile(
+            &Grammar::default(),
+            &[TemplateSpec {
+                expr: &expr,
+                text: "x",
+                group: 0,
+                source: &Source::default(),
+            }],
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("longer"), "{err}");
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub struct Grammar {
     pub lists: BTreeMap<String, SlotList>,
     /// Expansion rules by name, already parsed.
     pub rules: BTreeMap<String, Expr>,
+    /// Where each rule was defined, for messages.
+    pub rule_sources: BTreeMap<String, Source>,
     /// Phrases removed from a sentence before matching ("please").
     pub skip_words: Vec<String>,
 }
@@ -40,6 +42,8 @@ pub struct Grammar {
 pub struct IntentData {
     /// The parsed templates, with their source text.
     pub sentences: Vec<(String, Expr)>,
+    /// The line of each sentence, when found.
+    pub lines: Vec<Option<usize>>,
     /// Slot values every sentence of the group sets.
     pub slots: Map<String, Value>,
     /// Context keys that must (or must not) hold for the group to match.
@@ -187,11 +191,25 @@ impl Grammar {
                 template: text_rule.clone(),
                 error: e,
             })?;
+            self.rule_sources.insert(
+                name.clone(),
+                Source {
+                    file: file.to_owned(),
+                    line: lines.find_key(&name),
+                },
+            );
             self.rules.insert(name, expr);
         }
         for (name, list) in raw.lists {
             let list = convert_list(&name, list).map_err(|(needle, message)| Error::Invalid {
-                at: locate(&needle),
+                at: if needle == name {
+                    Source {
+                        file: file.to_owned(),
+                        line: lines.find_key(&name),
+                    }
+                } else {
+                    locate(&needle)
+                },
                 message,
             })?;
             self.lists.insert(name, list);
@@ -216,16 +234,20 @@ impl Grammar {
                     });
                 }
                 let mut sentences = Vec::with_capacity(data.sentences.len());
+                let mut sentence_lines = Vec::with_capacity(data.sentences.len());
                 for sentence in data.sentences {
+                    let at = locate(&sentence);
                     let expr = template::parse(&sentence).map_err(|e| Error::Template {
-                        at: locate(&sentence),
+                        at: at.clone(),
                         template: sentence.clone(),
                         error: e,
                     })?;
                     sentences.push((sentence, expr));
+                    sentence_lines.push(at.line);
                 }
                 groups.push(IntentData {
                     sentences,
+                    lines: sentence_lines,
                     slots: data.slots,
                     requires_context: data.requires_context,
                     excludes_context: data.excludes_context,
@@ -240,43 +262,96 @@ impl Grammar {
 
     /// Checks that every rule exists and that no rule expands into itself.
     pub(crate) fn check(&self) -> Result<(), Error> {
+        // Each rule once, depth first: a rule on the current path again is a
+        // cycle; a rule already finished is not walked again, so checking
+        // stays linear however often rules refer to each other.
+        let mut done = HashSet::new();
+        for name in self.rules.keys() {
+            self.check_rule(name, &mut Vec::new(), &mut done)?;
+        }
         for groups in self.intents.values() {
             for data in groups {
-                for (text, expr) in &data.sentences {
-                    self.check_rules(expr, &mut Vec::new())
-                        .map_err(|message| Error::Invalid {
-                            at: data.source.clone(),
-                            message: format!("in \"{text}\": {message}"),
-                        })?;
+                for (index, (text, expr)) in data.sentences.iter().enumerate() {
+                    if let Some(name) = expr
+                        .rule_refs()
+                        .into_iter()
+                        .find(|r| !self.rules.contains_key(*r))
+                    {
+                        return Err(Error::Invalid {
+                            at: Source {
+                                file: data.source.file.clone(),
+                                line: data.lines.get(index).copied().flatten(),
+                            },
+                            message: format!("in \"{text}\": unknown rule <{name}>"),
+                        });
+                    }
                 }
             }
-        }
-        for (name, expr) in &self.rules {
-            self.check_rules(expr, &mut vec![name.clone()])
-                .map_err(|message| Error::Invalid {
-                    at: Source::default(),
-                    message,
-                })?;
         }
         Ok(())
     }
 
-    fn check_rules(&self, expr: &Expr, stack: &mut Vec<String>) -> Result<(), String> {
-        for name in expr.rule_refs() {
-            if stack.iter().any(|s| s == name) {
-                return Err(format!(
-                    "rule <{name}> refers to itself through {}",
-                    stack.join(" → ")
-                ));
-            }
-            let Some(body) = self.rules.get(name) else {
-                return Err(format!("unknown rule <{name}>"));
-            };
-            stack.push(name.to_string());
-            self.check_rules(body, stack)?;
-            stack.pop();
+    fn check_rule(
+        &self,
+        name: &str,
+        path: &mut Vec<String>,
+        done: &mut HashSet<String>,
+    ) -> Result<(), Error> {
+        if done.contains(name) {
+            return Ok(());
         }
+        let at = || self.rule_sources.get(name).cloned().unwrap_or_default();
+        if path.iter().any(|p| p == name) {
+            return Err(Error::Invalid {
+                at: at(),
+                message: format!(
+                    "rule <{name}> refers to itself through {} → {name}",
+                    path.join(" → ")
+                ),
+            });
+        }
+        let body = &self.rules[name];
+        path.push(name.to_string());
+        for reference in body.rule_refs() {
+            if !self.rules.contains_key(reference) {
+                return Err(Error::Invalid {
+                    at: at(),
+                    message: format!("rule <{name}> uses unknown rule <{reference}>"),
+                });
+            }
+            self.check_rule(reference, path, done)?;
+        }
+        path.pop();
+        done.insert(name.to_string());
         Ok(())
+    }
+
+    /// Merges `other` into this grammar, as if its files were loaded after
+    /// this grammar's: intents gain its sentences, its lists and rules replace
+    /// those of the same name.
+    pub fn extend(&mut self, other: Grammar) -> Result<(), Error> {
+        match (&self.language, &other.language) {
+            (Some(mine), Some(theirs)) if mine != theirs => {
+                return Err(Error::Invalid {
+                    at: Default::default(),
+                    message: format!("cannot merge a '{theirs}' grammar into a '{mine}' one"),
+                });
+            }
+            (None, Some(theirs)) => self.language = Some(theirs.clone()),
+            _ => {}
+        }
+        for (name, groups) in other.intents {
+            self.intents.entry(name).or_default().extend(groups);
+        }
+        self.lists.extend(other.lists);
+        self.rules.extend(other.rules);
+        self.rule_sources.extend(other.rule_sources);
+        for word in other.skip_words {
+            if !self.skip_words.contains(&word) {
+                self.skip_words.push(word);
+            }
+        }
+        self.check()
     }
 
     /// The number of sentence templates.
@@ -322,7 +397,13 @@ fn grammar_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
     }
     let mut files = Vec::new();
     let mut dirs = vec![path.to_owned()];
+    // Folders already read, by their real path: a link back up the tree
+    // would otherwise make the walk endless.
+    let mut seen = HashSet::new();
     while let Some(dir) = dirs.pop() {
+        if !seen.insert(fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone())) {
+            continue;
+        }
         let entries = fs::read_dir(&dir).map_err(|e| Error::Io {
             path: dir.clone(),
             error: e,
@@ -421,6 +502,23 @@ impl<'a> LineFinder<'a> {
         Some(self.line_starts.partition_point(|&start| start <= at))
     }
 
+    /// The line where `key:` or `"key":` is written, as a mapping key.
+    fn find_key(&self, key: &str) -> Option<usize> {
+        let at = [
+            format!("\n{key}:"),
+            format!(" {key}:"),
+            format!("\"{key}\":"),
+            format!("'{key}':"),
+        ]
+        .iter()
+        .find_map(|needle| {
+            self.text
+                .find(needle.as_str())
+                .map(|i| i + usize::from(needle.starts_with(['\n', ' '])))
+        })?;
+        Some(self.line_starts.partition_point(|&start| start <= at))
+    }
+
     fn position(&self, needle: &str) -> Option<usize> {
         let from = self.cursor.get();
         self.text[from..]
@@ -444,6 +542,13 @@ fn convert_list(name: &str, raw: RawList) -> Result<SlotList, (String, String)> 
     }
     if let Some(range) = raw.range {
         let step = range.step.unwrap_or(1.0);
+        let multiplier = range.multiplier.unwrap_or(1.0);
+        if !multiplier.is_finite() || multiplier == 0.0 || multiplier.abs() > 1e6 {
+            return Err((
+                name.to_string(),
+                format!("list '{name}' needs a multiplier between -1e6 and 1e6, other than 0"),
+            ));
+        }
         let valid =
             range.from.is_finite() && range.to.is_finite() && range.from <= range.to && step > 0.0;
         if !valid {
@@ -467,7 +572,7 @@ fn convert_list(name: &str, raw: RawList) -> Result<SlotList, (String, String)> 
             from: range.from,
             to: range.to,
             step,
-            multiplier: range.multiplier.unwrap_or(1.0),
+            multiplier,
             fractions,
         }));
     }
@@ -483,8 +588,12 @@ fn convert_list(name: &str, raw: RawList) -> Result<SlotList, (String, String)> 
 
 fn convert_value(list: &str, raw: RawValue) -> Result<ListValue, (String, String)> {
     match raw {
-        RawValue::Plain(text) => {
-            let text = value_to_text(&text);
+        RawValue::Plain(scalar) => {
+            let text = match scalar {
+                Scalar::Text(text) => text,
+                Scalar::Number(n) => n.to_string(),
+                Scalar::Bool(b) => b.to_string(),
+            };
             Ok(ListValue {
                 input: Expr::Text(text.clone()),
                 input_text: text.clone(),
@@ -492,11 +601,12 @@ fn convert_value(list: &str, raw: RawValue) -> Result<ListValue, (String, String
                 context: Map::new(),
             })
         }
-        RawValue::Full {
+        RawValue::Full(FullValue {
             input,
             output,
             context,
-        } => {
+            ..
+        }) => {
             let parsed = template::parse(&input).map_err(|e| {
                 (
                     input.clone(),
@@ -517,13 +627,6 @@ fn convert_value(list: &str, raw: RawValue) -> Result<ListValue, (String, String
                 context: context.unwrap_or_default(),
             })
         }
-    }
-}
-
-fn value_to_text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
     }
 }
 
@@ -584,14 +687,29 @@ struct RawList {
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 enum RawValue {
-    Full {
-        #[serde(rename = "in")]
-        input: String,
-        #[serde(rename = "out")]
-        output: Option<Value>,
-        context: Option<Map<String, Value>>,
-    },
-    Plain(Value),
+    /// A plain phrase, or a number or boolean said as itself.
+    Plain(Scalar),
+    Full(FullValue),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FullValue {
+    #[serde(rename = "in")]
+    input: String,
+    #[serde(rename = "out")]
+    output: Option<Value>,
+    context: Option<Map<String, Value>>,
+    #[serde(default, rename = "metadata")]
+    _metadata: Option<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Scalar {
+    Text(String),
+    Number(serde_json::Number),
+    Bool(bool),
 }
 
 #[derive(Debug, Deserialize)]
@@ -714,6 +832,51 @@ skip_words: [please]
         assert!(err.to_string().starts_with("test.yaml:2"), "{err}");
         let err = load_str("lists:\n  n: {wildcard: true, values: [a]}\n").unwrap_err();
         assert!(err.to_string().contains("exactly one"), "{err}");
+    }
+
+    #[test]
+    fn misspelt_list_values_are_refused_not_read_as_phrases() {
+        let err = load_str("lists:\n  color:\n    values:\n      - {inn: blue, out: navy}\n")
+            .unwrap_err();
+        assert!(err.to_string().contains("color"), "{err}");
+        let err = load_str("lists:\n  color:\n    values:\n      - {in: red, outt: crimson}\n")
+            .unwrap_err();
+        assert!(err.to_string().contains("color"), "{err}");
+        let g = load_str("lists:\n  n:\n    values: [5, true, five]\n").unwrap();
+        let SlotList::Values(values) = &g.lists["n"] else {
+            panic!("values")
+        };
+        assert_eq!(
+            values
+                .iter()
+                .map(|v| v.input_text.as_str())
+                .collect::<Vec<_>>(),
+            ["5", "true", "five"]
+        );
+        let err =
+            load_str("lists:\n  n:\n    range: {from: 1, to: 5, multiplier: .nan}\n").unwrap_err();
+        assert!(err.to_string().contains("multiplier"), "{err}");
+    }
+
+    #[test]
+    fn rule_errors_name_the_rule_and_its_line() {
+        let err = load_str("expansion_rules:\n  a: \"x\"\n  b: \"<a> <c>\"\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "test.yaml:3: rule <b> uses unknown rule <c>"
+        );
+        let err = load_str("intents:\n  X:\n    data:\n      - sentences:\n          - \"fine\"\n          - \"<nope>\"\n").unwrap_err();
+        assert!(err.to_string().starts_with("test.yaml:6:"), "{err}");
+    }
+
+    #[test]
+    fn rules_that_double_at_every_level_check_in_linear_time() {
+        let mut text = String::from("expansion_rules:\n  r0: \"x\"\n");
+        for i in 1..60 {
+            text.push_str(&format!("  r{i}: \"<r{}> <r{}>\"\n", i - 1, i - 1));
+        }
+        // 2^59 expansions if walked naively; this returns at once.
+        assert_eq!(load_str(&text).unwrap().rules.len(), 60);
     }
 
     #[test]

@@ -11,12 +11,13 @@
 //! Among all complete matches the best is kept, ranked as Home Assistant's
 //! hassil ranks them, so both give the same answer for the same grammar:
 //! fewer wildcards first, then more literal text matched, then less text
-//! inside wildcards, then the intent name. The ranking is additive along a
+//! inside wildcards, then the intent name. One hark extension ranks before
+//! all of these: a data block's `metadata: {priority: N}` (default 0), which
+//! hassil ignores. The ranking is additive along a
 //! path, which is what lets the search keep only the best continuation of
 //! each pair. The runner-up with a different intent is kept too, to say how
 //! sure the answer is.
 
-use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::ops::Add;
 
@@ -148,6 +149,15 @@ impl Matcher {
                     .and_then(|m| m.get("priority"))
                     .and_then(Value::as_i64)
                     .map_or(0, |p| p.clamp(-1000, 1000) as i32);
+                if data.requires_context.len() > 8 {
+                    return Err(Error::Invalid {
+                        at: data.source.clone(),
+                        message: format!(
+                            "an intent data block requires {} context keys; hark supports at most 8",
+                            data.requires_context.len()
+                        ),
+                    });
+                }
                 groups.push(Group {
                     intent: intent_index as u32,
                     priority,
@@ -373,7 +383,7 @@ impl Matcher {
                         return false;
                     }
                 }
-                None if mask & (1 << i.min(7)) != 0 => {}
+                None if mask & (1 << i) != 0 => {}
                 None => return false,
             }
         }
@@ -445,6 +455,9 @@ fn expand(expr: &Expr) -> Result<Vec<String>, String> {
                 }
             }
             Expr::Alt(options) => {
+                if out.len().saturating_mul(options.len()) > MAX_PHRASES {
+                    return Err(format!("expands to more than {MAX_PHRASES} phrases"));
+                }
                 let mut all = Vec::new();
                 for option in options {
                     let mut part = out.clone();
@@ -454,6 +467,12 @@ fn expand(expr: &Expr) -> Result<Vec<String>, String> {
                 *out = all;
             }
             Expr::Perm(items) => {
+                if items.len() > 6 {
+                    return Err(format!(
+                        "a permutation of {} items is too large (at most 6)",
+                        items.len()
+                    ));
+                }
                 let orders: Vec<Expr> = permutations_of(items);
                 go(&Expr::Alt(orders), out)?;
             }
@@ -786,7 +805,7 @@ impl Search<'_> {
         let mut mask = 0u8;
         for (i, (key, _)) in group.requires.iter().enumerate() {
             if value.context.contains_key(key) {
-                mask |= 1 << i.min(7);
+                mask |= 1 << i;
             }
         }
         mask
@@ -861,13 +880,21 @@ impl Search<'_> {
     }
 }
 
-/// A number spoken as digits ("25", "2.5") or words.
+/// A number spoken as digits ("25", "2.5", "-5") or words.
 fn number(words: &[&str]) -> Option<f64> {
     if let [single] = words {
-        if single.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-            && single.bytes().any(|b| b.is_ascii_digit())
-        {
-            return single.parse::<f64>().ok().filter(|v| v.is_finite());
+        let (sign, digits) = match single.strip_prefix('-') {
+            Some(rest) => (-1.0, rest),
+            None => (1.0, *single),
+        };
+        let numeric = digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && digits.bytes().any(|b| b.is_ascii_digit());
+        if numeric {
+            return digits
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .map(|v| sign * v);
         }
     }
     entity::parse_number(words)
@@ -945,10 +972,10 @@ impl Found<'_> {
             let Some(slot) = &requirement.copy_to else {
                 continue;
             };
-            let found = context
-                .intent_context
+            // A matched value's context is more specific than the request's.
+            let found = value_context
                 .get(key)
-                .or_else(|| value_context.get(key));
+                .or_else(|| context.intent_context.get(key));
             if let Some(value) = found {
                 slots.insert(SlotName::new(slot), unpack_value(value).clone());
             }
@@ -977,13 +1004,11 @@ fn confidence(
     words: usize,
 ) -> f64 {
     let mut c = 1.0 - 0.5 * (wildcard_words as f64 / words.max(1) as f64);
-    match runner_up.map(|(other, _)| other.cmp(&cost)) {
-        Some(Ordering::Equal) | Some(Ordering::Less) => c *= 0.5,
-        Some(Ordering::Greater)
-            if runner_up.is_some_and(|(o, _)| o.wildcards == cost.wildcards) =>
-        {
-            c *= 0.9
-        }
+    match runner_up {
+        // Another intent matched exactly as well: the name decided.
+        Some((other, _)) if other == cost => c *= 0.5,
+        // Another intent matched nearly as well.
+        Some((other, _)) if other.wildcards == cost.wildcards => c *= 0.9,
         _ => {}
     }
     (c * 1000.0).round() / 1000.0
@@ -1170,6 +1195,18 @@ skip_words: ["please", "can you"]
             summary(&m, "set kitchen light brightness to 50 percent")["slots"]["brightness"],
             json!(50)
         );
+    }
+
+    #[test]
+    fn negative_numbers_keep_their_sign() {
+        let mut grammar = Grammar::default();
+        grammar
+            .add_source(Path::new("n.yaml"), "intents:\n  Offset:\n    data:\n      - sentences: [\"offset {n}\"]\nlists:\n  n: {range: {from: -10, to: 10}}\n")
+            .unwrap();
+        let m = Matcher::new(&grammar).unwrap();
+        assert_eq!(summary(&m, "offset -5")["slots"], json!({"n": -5}));
+        assert_eq!(summary(&m, "offset 5")["slots"], json!({"n": 5}));
+        assert_eq!(summary(&m, "offset -11"), Value::Null);
     }
 
     #[test]

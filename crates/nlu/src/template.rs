@@ -116,7 +116,7 @@ pub fn parse(template: &str) -> Result<Expr, TemplateError> {
         pos: 0,
         depth: 0,
     };
-    let expr = parser.alternatives(None)?;
+    let expr = parser.alternatives()?;
     if parser.pos < chars.len() {
         return Err(parser.error(format!("unexpected '{}'", chars[parser.pos])));
     }
@@ -141,17 +141,15 @@ impl Parser<'_> {
         self.chars.get(self.pos).copied()
     }
 
-    /// Parses `seq (| seq)*` or `seq (; seq)*` up to the closing bracket
-    /// (`close`), which it does not consume.
-    fn alternatives(&mut self, close: Option<char>) -> Result<Expr, TemplateError> {
+    /// Parses `seq (| seq)*` or `seq (; seq)*` up to a closing bracket or the
+    /// end, which it does not consume. At the top level too, as hassil does:
+    /// `a|b` is a template of two alternatives.
+    fn alternatives(&mut self) -> Result<Expr, TemplateError> {
         let mut options = vec![self.sequence()?];
         let mut separator = None;
         while let Some(c) = self.peek() {
             if c != '|' && c != ';' {
                 break;
-            }
-            if close.is_none() {
-                return Err(self.error(format!("'{c}' outside of a group")));
             }
             if separator.is_some_and(|s| s != c) {
                 return Err(self.error("a group mixes '|' and ';'".to_string()));
@@ -216,7 +214,7 @@ impl Parser<'_> {
             return Err(self.error(format!("groups nested deeper than {MAX_DEPTH}")));
         }
         self.pos += 1;
-        let inner = self.alternatives(Some(close))?;
+        let inner = self.alternatives()?;
         if self.peek() != Some(close) {
             return Err(TemplateError {
                 message: format!("'{open}' is never closed"),
@@ -227,10 +225,7 @@ impl Parser<'_> {
         self.depth -= 1;
         if open == '[' {
             if matches!(inner, Expr::Perm(_)) {
-                return Err(TemplateError {
-                    message: "a permutation cannot be optional".to_string(),
-                    column: start,
-                });
+                return Ok(Expr::Alt(vec![inner, Expr::empty()]));
             }
             let mut options = match inner {
                 Expr::Alt(options) => options,
@@ -357,6 +352,16 @@ mod tests {
     }
 
     #[test]
+    fn top_level_alternatives_and_optional_permutations_as_hassil_reads_them() {
+        assert_eq!(parse("a|b").unwrap(), Expr::Alt(vec![t("a"), t("b")]));
+        assert_eq!(parse("a;b").unwrap(), Expr::Perm(vec![t("a"), t("b")]));
+        assert_eq!(
+            parse("[a;b]").unwrap(),
+            Expr::Alt(vec![Expr::Perm(vec![t("a"), t("b")]), Expr::empty()])
+        );
+    }
+
+    #[test]
     fn escapes_make_brackets_literal() {
         assert_eq!(parse(r"a \(b\) \{c\}").unwrap(), t("a (b) {c}"));
     }
@@ -368,13 +373,11 @@ mod tests {
             ("set a timer)", "unexpected ')'", 11),
             ("set [a timer", "'[' is never closed", 4),
             ("{name", "'{' is never closed", 0),
-            ("a | b", "'|' outside of a group", 2),
             ("(a|b;c)", "a group mixes '|' and ';'", 4),
             ("<>", "empty rule name '<>'", 2),
             ("{:slot}", "empty list or slot name in '{:slot}'", 7),
             ("a }", "unmatched '}'", 2),
             ("trailing \\", "template ends with '\\'", 10),
-            ("[a;b]", "a permutation cannot be optional", 0),
             ("{a(b}", "'(' inside '{}'", 2),
         ];
         for (template, message, column) in cases {

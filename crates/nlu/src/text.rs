@@ -71,8 +71,15 @@ fn is_inner_punctuation(c: char) -> bool {
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut word_start = None;
-    for (i, c) in text.char_indices() {
-        if is_separator(c) || SYMBOLS.contains(&c) {
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        // A minus sign starting a word is part of the number: "-5".
+        let minus = c == '-'
+            && word_start.is_none()
+            && chars.peek().is_some_and(|(_, n)| n.is_ascii_digit());
+        if minus {
+            word_start = Some(i);
+        } else if is_separator(c) || SYMBOLS.contains(&c) {
             if let Some(start) = word_start.take() {
                 push_word(text, start..i, &mut tokens);
             }
@@ -116,7 +123,7 @@ fn push_word(text: &str, span: Range<usize>, tokens: &mut Vec<Token>) {
         word.retain(|c| c != '.');
     }
     // A trailing period left by "etc." or "p.m." handled above; strip others.
-    while word.ends_with('.') && !word.is_empty() {
+    while word.ends_with('.') {
         word.pop();
     }
     if let Some(parts) = expand_contraction(&word) {
@@ -266,6 +273,10 @@ mod tests {
     #[test]
     fn splits_hyphens_symbols_and_units() {
         assert_eq!(w("a 5-minute timer"), ["a", "5", "minute", "timer"]);
+        assert_eq!(
+            w("offset -5, then --3 or x-4"),
+            ["offset", "-5", "then", "-3", "or", "x", "4"]
+        );
         assert_eq!(w("twenty-five"), ["twenty", "five"]);
         assert_eq!(w("volume 50%"), ["volume", "50", "%"]);
         assert_eq!(w("wake me at 7pm"), ["wake", "me", "at", "7", "pm"]);

@@ -7,11 +7,17 @@
 //!
 //! The key decision: what a skill says lives in [`responses`] files, checked
 //! against the keys and placeholders the skill fills when it is built, so a
-//! translation is a file, not code, and a broken one fails the tests.
+//! translation is a file, not code, and a broken one fails the tests. The
+//! pieces that are rules rather than sentences (how a time or a date is
+//! said) are code, in [`spoken`].
 
 #![deny(missing_docs)]
 
 mod error;
 pub mod responses;
+pub mod slots;
+pub mod spoken;
+#[cfg(test)]
+mod testing;
 
 pub use error::Error;

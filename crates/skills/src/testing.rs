@@ -1,6 +1,9 @@
-//! Test fixtures: intents built by hand.
+//! Test fixtures: a household in a given zone, and turns built by hand at a
+//! fixed instant, so no test reads the wall clock.
 
-use hark_core::{Intent, IntentName};
+use hark_core::skill::{Outcome, Skill, Turn};
+use hark_core::{Device, DeviceId, Household, HouseholdId, Intent, IntentName, SessionId};
+use jiff::Timestamp;
 use serde_json::Value;
 
 /// An intent with `slots` (a JSON object) and no raw words.
@@ -16,4 +19,66 @@ pub(crate) fn said(name: &str, slots: Value, raw: Value) -> Intent {
         raw: serde_json::from_value(raw).expect("raw is an object of strings"),
         confidence: 1.0,
     }
+}
+
+/// A household in one time zone, with one device and one session.
+pub(crate) struct Home {
+    household: Household,
+    device: Device,
+    session: SessionId,
+}
+
+impl Home {
+    /// A household in `zone` (an IANA name).
+    pub(crate) fn new(zone: &str) -> Self {
+        let created_at: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        let id = HouseholdId::new("h1");
+        Self {
+            household: Household {
+                id: id.clone(),
+                name: "Home".into(),
+                time_zone: zone.into(),
+                location: None,
+                created_at,
+            },
+            device: Device {
+                id: DeviceId::new("kitchen"),
+                household: id,
+                name: "kitchen".into(),
+                created_at,
+            },
+            session: SessionId::new("s1"),
+        }
+    }
+
+    /// A turn at `now` (RFC 3339), in English.
+    pub(crate) fn turn<'a>(&'a self, intent: &'a Intent, now: &str) -> Turn<'a> {
+        self.turn_in(intent, now, "en")
+    }
+
+    /// A turn at `now` (RFC 3339), in `language`.
+    pub(crate) fn turn_in<'a>(
+        &'a self,
+        intent: &'a Intent,
+        now: &str,
+        language: &'a str,
+    ) -> Turn<'a> {
+        Turn {
+            intent,
+            household: &self.household,
+            device: &self.device,
+            session: &self.session,
+            now: now.parse().expect("an RFC 3339 instant"),
+            language,
+            confirmed: false,
+        }
+    }
+}
+
+/// What `skill` answers to `intent` at `now` in `zone`; panics on an error.
+pub(crate) fn ask(skill: &dyn Skill, zone: &str, now: &str, intent: &Intent) -> Outcome {
+    let home = Home::new(zone);
+    skill
+        .handle(&home.turn(intent, now))
+        .unwrap_or_else(|e| panic!("{} at {now} in {zone}: {e}", intent.name))
 }

@@ -79,4 +79,14 @@ pub enum Error {
         /// The skill.
         skill: String,
     },
+    /// Two skills claim the same intent.
+    #[error("intent `{intent}` is claimed by both `{first}` and `{second}`")]
+    DuplicateIntent {
+        /// The intent.
+        intent: String,
+        /// The skill registered first.
+        first: &'static str,
+        /// The skill registered second.
+        second: &'static str,
+    },
 }

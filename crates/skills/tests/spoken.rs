@@ -1,0 +1,138 @@
+//! From a sentence to what hark says: hark-nlu's built-in English grammar
+//! parses, the built-in registry answers. This checks that the slots the
+//! grammar really produces (and their raw words) are the ones the skills
+//! read, which hand-built turns cannot.
+
+use std::fmt::Write as _;
+
+use hark_core::skill::Turn;
+use hark_core::{Device, DeviceId, Household, HouseholdId, SessionId};
+use hark_nlu::{builtin, entity, Matcher, ParseContext};
+use hark_skills::Registry;
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+
+/// Parses and answers each sentence at `now` in `zone`, one line each.
+fn conversation(zone: &str, now: &str, sentences: &[&str]) -> String {
+    let matcher = Matcher::new(&builtin::grammar("en").unwrap()).unwrap();
+    let registry = Registry::builtin().unwrap();
+    let now: Timestamp = now.parse().unwrap();
+    let created_at: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+    let household = Household {
+        id: HouseholdId::new("h1"),
+        name: "Home".into(),
+        time_zone: zone.into(),
+        location: None,
+        created_at,
+    };
+    let device = Device {
+        id: DeviceId::new("kitchen"),
+        household: household.id.clone(),
+        name: "kitchen".into(),
+        created_at,
+    };
+    let session = SessionId::new("s1");
+    let context = ParseContext::new(entity::Context {
+        now: now.to_zoned(TimeZone::get(zone).unwrap()),
+    });
+    let mut out = format!(
+        "{zone}, {}\n",
+        context.entities.now.strftime("%A %Y-%m-%d %H:%M:%S %:z")
+    );
+    for sentence in sentences {
+        let parsed = matcher
+            .parse(sentence, &context)
+            .unwrap_or_else(|| panic!("{sentence:?} did not parse"));
+        let intent = parsed.intent;
+        let skill = registry
+            .skill_for(&intent.name)
+            .unwrap_or_else(|| panic!("no skill for {}", intent.name));
+        let turn = Turn {
+            intent: &intent,
+            household: &household,
+            device: &device,
+            session: &session,
+            now,
+            language: "en",
+            confirmed: false,
+        };
+        let answer = skill.handle(&turn).unwrap();
+        let effects = if answer.effects.is_empty() {
+            String::new()
+        } else {
+            format!(" {:?}", answer.effects)
+        };
+        writeln!(out, "{sentence}\n  → {:?}{effects}", answer.speech).unwrap();
+    }
+    out
+}
+
+#[test]
+fn the_corpus_questions_about_time_and_date() {
+    // The corpus's reference instant: Wednesday 2026-11-25, 08:00 in Paris.
+    insta::assert_snapshot!(conversation(
+        "Europe/Paris",
+        "2026-11-25T07:00:00Z",
+        &[
+            "what time is it",
+            "What's the time?",
+            "what's the date",
+            "what day is it today",
+            "what's the date tomorrow",
+            "what day was yesterday",
+            "what day of the week is december 25th",
+            "what day does the 5th of december fall on",
+            "what date is it on saturday",
+            "what is the date on friday",
+            "what date is next friday",
+            "what day was last Sunday",
+            "what date is friday the 13th",
+            "what day is it on christmas",
+            "what day of the week is February 29th",
+            "what day of the week was December 25th 2025",
+            "what day is it in 3 days",
+            "what date is it a week from today",
+            "what's the date this weekend",
+            "what's the date next week",
+        ],
+    ));
+}
+
+#[test]
+fn conversation_intents() {
+    insta::assert_snapshot!(conversation(
+        "Europe/Paris",
+        "2026-11-25T07:00:00Z",
+        &[
+            "help",
+            "what can you do",
+            "stop",
+            "be quiet",
+            "never mind",
+            "yes",
+            "no thanks",
+        ],
+    ));
+}
+
+#[test]
+fn around_midnight_on_new_years_eve_in_new_york() {
+    insta::assert_snapshot!(conversation(
+        "America/New_York",
+        "2027-01-01T04:59:30Z",
+        &[
+            "what time is it",
+            "what's the date",
+            "what's the date tomorrow"
+        ],
+    ));
+    insta::assert_snapshot!(conversation(
+        "America/New_York",
+        "2027-01-01T05:00:00Z",
+        &[
+            "what time is it",
+            "what's the date",
+            "what day was yesterday"
+        ],
+    ));
+}

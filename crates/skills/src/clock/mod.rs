@@ -314,30 +314,35 @@ fn range_name(today: Date, start: Date, end: Date, said: Option<&str>) -> Option
     let next_month = whole_month && Some(start) == today.last_of_month().tomorrow().ok();
     let words = said.map(words).unwrap_or_default();
     let said_word = |w: &str| words.iter().any(|x| x == w);
+    enum Kind {
+        Weekend,
+        Week,
+        Month,
+    }
     let kind = if said_word("weekend") {
-        "weekend"
+        Kind::Weekend
     } else if said_word("week") {
-        "week"
+        Kind::Week
     } else if said_word("month") {
-        "month"
+        Kind::Month
     } else if weekend {
-        "weekend"
+        Kind::Weekend
     } else if whole_week || (start == today && to_sunday) {
-        "week"
+        Kind::Week
     } else if this_month || next_month {
-        "month"
+        Kind::Month
     } else {
         return None;
     };
     // Check the days fit the name, whatever was said, so that a name never
     // contradicts the dates spoken after it.
     Some(match kind {
-        "weekend" if weekend && (0..=5).contains(&ahead) => RangeName::ThisWeekend,
-        "weekend" if weekend && (6..=12).contains(&ahead) => RangeName::NextWeekend,
-        "week" if start == today && to_sunday => RangeName::ThisWeek,
-        "week" if whole_week && (1..=7).contains(&ahead) => RangeName::NextWeek,
-        "month" if this_month => RangeName::ThisMonth,
-        "month" if next_month => RangeName::NextMonth,
+        Kind::Weekend if weekend && (0..=5).contains(&ahead) => RangeName::ThisWeekend,
+        Kind::Weekend if weekend && (6..=12).contains(&ahead) => RangeName::NextWeekend,
+        Kind::Week if start == today && to_sunday => RangeName::ThisWeek,
+        Kind::Week if whole_week && (1..=7).contains(&ahead) => RangeName::NextWeek,
+        Kind::Month if this_month => RangeName::ThisMonth,
+        Kind::Month if next_month => RangeName::NextMonth,
         _ => return None,
     })
 }

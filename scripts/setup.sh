@@ -133,6 +133,49 @@ step_python_venv() {
 	venv_is_current "$venv/bin/python" || die "$venv does not have the pinned packages after pip install"
 }
 
+postgres_up() {
+	if command -v pg_isready >/dev/null 2>&1; then
+		pg_isready -q -h 127.0.0.1 -p 5432
+	else
+		(exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null
+	fi
+}
+
+# The store's tests run against PostgreSQL on 127.0.0.1:5432 (database `test`, trust auth for
+# local connections), as on the development and CI machines. Start it if it is down; install
+# Debian's server on a machine that has none.
+step_postgres() {
+	postgres_up && return 0
+	if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+		apt_install postgresql
+	fi
+	local version
+	version="$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)"
+	[ -n "$version" ] || die "PostgreSQL is installed but has no cluster in /etc/postgresql"
+	log "starting PostgreSQL $version"
+	as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+	local i
+	for i in $(seq 1 30); do
+		postgres_up && break
+		sleep 1
+	done
+	postgres_up || die "PostgreSQL did not come up on 127.0.0.1:5432"
+	# A fresh install has no `test` database and asks for passwords on TCP; the tests connect as
+	# `postgres` to `test` over TCP with trust, as the development machines do.
+	if command -v psql >/dev/null 2>&1; then
+		if ! psql -h 127.0.0.1 -U postgres -d test -c 'select 1' >/dev/null 2>&1; then
+			log "creating the database 'test' and trusting local TCP connections"
+			as_root su postgres -c "psql -q -c 'create database test'" >/dev/null 2>&1 || true
+			local hba
+			hba="$(as_root su postgres -c "psql -tAc 'show hba_file'" 2>/dev/null)"
+			if [ -n "$hba" ] && ! as_root grep -q '^host all all 127.0.0.1/32 trust' "$hba"; then
+				as_root sed -i '1i host all all 127.0.0.1/32 trust' "$hba"
+				as_root su postgres -c "psql -q -c 'select pg_reload_conf()'" >/dev/null
+			fi
+		fi
+	fi
+}
+
 main() {
 	local purpose="${1:-test}"
 	case "$purpose" in
@@ -141,9 +184,10 @@ main() {
 	esac
 	step_build_tools
 	step_rust
-	# Only the tests and benchmarks compare against hassil.
+	# Only the tests and benchmarks compare against hassil and use PostgreSQL.
 	if [ "$purpose" = test ]; then
 		step_python_venv
+		step_postgres
 	fi
 	log "ready"
 }

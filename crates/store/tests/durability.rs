@@ -33,6 +33,29 @@ both! {
         assert_eq!(versions, expected);
     }
 
+    async fn nodes_starting_together_migrate_once(fx: &Fixture) {
+        // Back to an empty database, then several stores open it at the same moment.
+        fx.raw("DROP TABLE tokens").await;
+        fx.raw("DROP TABLE devices").await;
+        fx.raw("DROP TABLE households").await;
+        fx.raw("DROP TABLE schema_migrations").await;
+        let opening: Vec<_> = (0..4)
+            .map(|_| {
+                let url = fx.url();
+                tokio::spawn(async move { Store::open(&url).await })
+            })
+            .collect();
+        let mut stores = Vec::new();
+        for task in opening {
+            stores.push(task.await.unwrap().unwrap());
+        }
+        let versions = fx.raw("SELECT version FROM schema_migrations ORDER BY version").await;
+        let expected: Vec<String> = (1..=SCHEMA_VERSION).map(|v| v.to_string()).collect();
+        assert_eq!(versions, expected);
+        let home = stores[0].create_household("Home", "UTC", None, t(0)).await.unwrap();
+        assert_eq!(stores[3].household(&home.id).await.unwrap(), Some(home));
+    }
+
     async fn a_newer_schema_is_refused(fx: &Fixture) {
         let newer = SCHEMA_VERSION + 1;
         fx.raw(&format!(

@@ -48,6 +48,12 @@ both! {
         assert_eq!(read.created_at, home.created_at);
     }
 
+    async fn time_zones_are_stored_as_the_zone_database_spells_them(fx: &Fixture) {
+        let home = fx.store.create_household("Home", "europe/paris", None, t(0)).await.unwrap();
+        assert_eq!(home.time_zone, "Europe/Paris");
+        assert_eq!(fx.store.household(&home.id).await.unwrap().unwrap().time_zone, "Europe/Paris");
+    }
+
     async fn invalid_time_zone_is_refused(fx: &Fixture) {
         for zone in ["Mars/Olympus_Mons", "", "Europe/Paris "] {
             let error = fx.store.create_household("Home", zone, None, t(0)).await.unwrap_err();

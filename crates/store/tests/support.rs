@@ -111,7 +111,12 @@ impl Fixture {
 
     /// Opens another store on the same database: a restart, or a second node.
     pub async fn open_again(&self) -> hark_store::Result<Store> {
-        Store::open(&self.place.url()).await
+        Store::open(&self.url()).await
+    }
+
+    /// What [`Store::open`] takes to reach this fixture's database.
+    pub fn url(&self) -> String {
+        self.place.url()
     }
 
     /// Runs SQL on the database behind the store's back, and returns the first column of
@@ -210,9 +215,12 @@ async fn connect(url: &str) -> tokio_postgres::Client {
     let (client, connection) = match tokio_postgres::connect(url, tokio_postgres::NoTls).await {
         Ok(pair) => pair,
         Err(e) => panic!(
-            "PostgreSQL is not reachable at {url} ({e}). The store's tests need it: start it \
+            "PostgreSQL is not reachable at {url} ({e}{}). The store's tests need it: start it \
              with `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, \
-             or point HARK_TEST_POSTGRES_URL at a running server (trust auth, database exists)"
+             or point HARK_TEST_POSTGRES_URL at a running server (trust auth, database exists)",
+            std::error::Error::source(&e)
+                .map(|cause| format!(": {cause}"))
+                .unwrap_or_default()
         ),
     };
     tokio::spawn(async move {

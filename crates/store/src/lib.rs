@@ -22,6 +22,9 @@
 //! - **Random ids.** `hh_...` and `dev_...` ids are random base32, never sequential.
 //! - **Tokens** are `hark_<id>_<secret>`, shown once; only a SHA-256 hash of the text is kept,
 //!   compared in constant time. Nothing here logs or returns a secret in an error.
+//! - **A dropped call may still land.** A statement that has started runs to its end even if
+//!   the future awaiting it is dropped (SQLite's runs on a blocking thread; PostgreSQL's is on
+//!   the server); a caller that gives up on a write must not assume it did not happen.
 //! - **Time is injected**: each write takes `now`. Times are stored as milliseconds since the
 //!   Unix epoch, and returned records carry that precision.
 

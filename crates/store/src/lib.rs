@@ -1,0 +1,46 @@
+//! hark's durable store: households, their devices, and the API tokens that act for them.
+//!
+//! One API, [`Store`], over two engines:
+//!
+//! - **SQLite** (the default): one file in the data folder, nothing to run beside hark. One
+//!   connection, its statements run on tokio's blocking pool (see `sqlite.rs`).
+//! - **PostgreSQL**: one database that several hark nodes share. A small pool of connections
+//!   (see `postgres.rs`).
+//!
+//! [`Store::open`] picks the engine from a URL or path, and brings the schema up to date from
+//! one set of numbered migrations written in SQL both engines accept (see `migrate.rs`); a
+//! database whose schema is newer than the code is refused.
+//!
+//! Decisions that hold for both engines:
+//!
+//! - **Durable before it returns.** Every method is one statement, committed on its own: with
+//!   SQLite in write-ahead-log mode and `synchronous=FULL`, with PostgreSQL by its normal commit.
+//! - **One household at a time.** Every read and write of a household's devices and tokens
+//!   filters by the household id in SQL; an id of household A asked with household B is not
+//!   found. A device-scoped token references (household, device), so it can only name a device
+//!   of its own household.
+//! - **Random ids.** `hh_...` and `dev_...` ids are random base32, never sequential.
+//! - **Tokens** are `hark_<id>_<secret>`, shown once; only a SHA-256 hash of the text is kept,
+//!   compared in constant time. Nothing here logs or returns a secret in an error.
+//! - **A dropped call may still land.** A statement that has started runs to its end even if
+//!   the future awaiting it is dropped (SQLite's runs on a blocking thread; PostgreSQL's is on
+//!   the server); a caller that gives up on a write must not assume it did not happen.
+//! - **Time is injected**: each write takes `now`. Times are stored as milliseconds since the
+//!   Unix epoch, and returned records carry that precision.
+
+#![deny(missing_docs)]
+
+mod db;
+mod error;
+mod migrate;
+mod postgres;
+mod sqlite;
+mod store;
+mod token;
+mod types;
+
+pub use error::{Result, StoreError};
+pub use migrate::SCHEMA_VERSION;
+pub use postgres::POOL_SIZE as POSTGRES_POOL_SIZE;
+pub use store::Store;
+pub use types::{HouseholdUpdate, Scope, TokenInfo};

@@ -40,6 +40,14 @@ macro_rules! name_type {
             }
         }
 
+        // Hash and Eq are those of the text, so maps keyed by a name can be
+        // searched with a plain &str.
+        impl ::std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
         impl AsRef<str> for $name {
             fn as_ref(&self) -> &str {
                 &self.0

@@ -1,0 +1,284 @@
+//! hark's configuration: one struct, read from a file, the environment and
+//! flags, in that order of precedence.
+//!
+//! The file is `hark.toml` (`--config`, else `$HARK_CONFIG`, else
+//! `$XDG_CONFIG_HOME/hark/hark.toml` when it exists). Each field can be set
+//! in the environment as `HARK_<FIELD>` (`HARK_LISTEN=0.0.0.0:8750`), and the
+//! command line's flags override both. `hark config` prints the result.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Everything hark can be configured with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Where the server listens.
+    pub listen: SocketAddr,
+    /// The folder with hark's data: the SQLite database and the first
+    /// household's credentials.
+    pub data_dir: PathBuf,
+    /// `postgres://...` to keep data in PostgreSQL instead of SQLite.
+    pub database_url: Option<String>,
+    /// The language of grammars and answers.
+    pub language: String,
+    /// Extra grammar folders or files, merged after the built-in grammar.
+    pub grammar: Vec<PathBuf>,
+    /// Seconds a question waits for its answer.
+    pub session_timeout_secs: u64,
+    /// The server `hark ask` talks to.
+    pub server: String,
+    /// The token `hark ask` uses (else the one saved at first start).
+    pub token: Option<String>,
+    /// The device `hark ask` speaks as.
+    pub device: String,
+    /// Log filter, as in `RUST_LOG` (`info`, `hark=debug`).
+    pub log: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8750)),
+            data_dir: default_data_dir(),
+            database_url: None,
+            language: "en".to_string(),
+            grammar: Vec::new(),
+            session_timeout_secs: 60,
+            server: "http://127.0.0.1:8750".to_string(),
+            token: None,
+            device: "default".to_string(),
+            log: "info".to_string(),
+        }
+    }
+}
+
+/// Why the configuration could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("{}: {error}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        error: std::io::Error,
+    },
+    /// The file is not valid TOML, or has unknown keys.
+    #[error("{}: {message}", path.display())]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, with line and column.
+        message: String,
+    },
+    /// An environment variable has a value of the wrong type.
+    #[error("{name}={value:?}: {message}")]
+    Environment {
+        /// The variable.
+        name: String,
+        /// Its value.
+        value: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// `$XDG_DATA_HOME/hark`, else `~/.local/share/hark`, else `./hark-data`.
+pub fn default_data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir).join("hark");
+    }
+    match std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        Some(home) => PathBuf::from(home).join(".local/share/hark"),
+        None => PathBuf::from("hark-data"),
+    }
+}
+
+/// The configuration file to read: the one named, else `$HARK_CONFIG`, else
+/// the default location if a file is there.
+pub fn config_file(named: Option<&Path>) -> Option<PathBuf> {
+    if let Some(path) = named {
+        return Some(path.to_owned());
+    }
+    if let Some(path) = std::env::var_os("HARK_CONFIG").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(path));
+    }
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    let path = base.join("hark/hark.toml");
+    path.exists().then_some(path)
+}
+
+impl Config {
+    /// The file (if any), then the environment, over the defaults.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let mut table = toml::Table::new();
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Io {
+                path: path.to_owned(),
+                error,
+            })?;
+            table = text.parse::<toml::Table>().map_err(|e| ConfigError::File {
+                path: path.to_owned(),
+                message: e.to_string(),
+            })?;
+            // Check the file alone first, so its errors name the file.
+            toml::Value::Table(table.clone())
+                .try_into::<Config>()
+                .map_err(|e| ConfigError::File {
+                    path: path.to_owned(),
+                    message: e.to_string(),
+                })?;
+        }
+        let fields = field_names();
+        for (name, value) in env {
+            let Some(field) = name.strip_prefix("HARK_").map(str::to_lowercase) else {
+                continue;
+            };
+            if field == "config" || !fields.contains(&field) {
+                continue;
+            }
+            let parsed = match field.as_str() {
+                "grammar" => toml::Value::Array(
+                    std::env::split_paths(&value)
+                        .map(|p| toml::Value::String(p.display().to_string()))
+                        .collect(),
+                ),
+                "session_timeout_secs" => {
+                    toml::Value::Integer(value.parse().map_err(|_| ConfigError::Environment {
+                        name: name.clone(),
+                        value: value.clone(),
+                        message: "not a whole number of seconds".to_string(),
+                    })?)
+                }
+                _ => toml::Value::String(value.clone()),
+            };
+            table.insert(field, parsed);
+            toml::Value::Table(table.clone())
+                .try_into::<Config>()
+                .map_err(|e| ConfigError::Environment {
+                    name: name.clone(),
+                    value: value.clone(),
+                    message: e.to_string(),
+                })?;
+        }
+        toml::Value::Table(table)
+            .try_into::<Config>()
+            .map_err(|e| ConfigError::File {
+                path: file.map(Path::to_owned).unwrap_or_default(),
+                message: e.to_string(),
+            })
+    }
+
+    /// The configuration as TOML, with the token hidden.
+    pub fn to_toml(&self) -> String {
+        let mut shown = self.clone();
+        if shown.token.is_some() {
+            shown.token = Some("(set, hidden)".to_string());
+        }
+        toml::to_string_pretty(&shown).unwrap_or_default()
+    }
+
+    /// The database to open: `database_url`, or SQLite in the data folder.
+    pub fn database(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite:{}", self.data_dir.join("hark.db").display()),
+        }
+    }
+}
+
+fn field_names() -> Vec<String> {
+    match toml::Value::try_from(Config::default()) {
+        Ok(toml::Value::Table(table)) => {
+            let mut names: Vec<String> = table.keys().cloned().collect();
+            // Optional fields are absent from a default's TOML.
+            names.extend(["database_url".to_string(), "token".to_string()]);
+            names
+        }
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn file_then_environment_override_the_defaults() {
+        let dir = std::env::temp_dir().join(format!("hark-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("hark.toml");
+        std::fs::write(
+            &file,
+            "listen = \"0.0.0.0:9000\"\nlanguage = \"en\"\nsession_timeout_secs = 30\n",
+        )
+        .unwrap();
+        let config = Config::load(
+            Some(&file),
+            env(&[("HARK_SESSION_TIMEOUT_SECS", "45"), ("PATH", "/bin")]),
+        )
+        .unwrap();
+        assert_eq!(config.listen, "0.0.0.0:9000".parse().unwrap());
+        assert_eq!(
+            config.session_timeout_secs, 45,
+            "the environment beats the file"
+        );
+        assert_eq!(config.device, "default", "defaults fill the rest");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn bad_values_name_their_source() {
+        let err = Config::load(None, env(&[("HARK_LISTEN", "not an address")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("HARK_LISTEN=\"not an address\""), "{err}");
+        let err = Config::load(None, env(&[("HARK_SESSION_TIMEOUT_SECS", "soon")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not a whole number"), "{err}");
+        let dir = std::env::temp_dir().join(format!("hark-config-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("hark.toml");
+        std::fs::write(&file, "listen = \"127.0.0.1:1\"\nlisten_port = 5\n").unwrap();
+        let err = Config::load(Some(&file), env(&[])).unwrap_err().to_string();
+        assert!(
+            err.contains("hark.toml") && err.contains("listen_port"),
+            "{err}"
+        );
+        std::fs::write(&file, "listen = [").unwrap();
+        assert!(Config::load(Some(&file), env(&[]))
+            .unwrap_err()
+            .to_string()
+            .contains("hark.toml"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn printed_configuration_hides_the_token_and_reads_back() {
+        let config = Config {
+            token: Some("hark_secret".into()),
+            ..Config::default()
+        };
+        let text = config.to_toml();
+        assert!(!text.contains("hark_secret"));
+        let back: Config = toml::from_str(&text).unwrap();
+        assert_eq!(back.listen, config.listen);
+    }
+}

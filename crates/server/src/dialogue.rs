@@ -1,0 +1,180 @@
+//! Dialogue sessions: the turns of one conversation.
+//!
+//! A session exists only while a skill waits for an answer ("For how long?",
+//! "Order 2 packs of coffee for $18.98?"). It remembers the pending intent and
+//! what the answer should be, and belongs to one household and one device:
+//! another device, or another household's token, never continues it. A
+//! session nobody answers for [`Sessions::timeout`] is forgotten.
+//!
+//! Sessions are kept in memory on purpose: a half-asked question is not
+//! something a user was told is saved, and keeping them out of the database
+//! keeps a conversation turn free of disk writes.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use hark_core::skill::Expect;
+use hark_core::{DeviceId, HouseholdId, Intent, SessionId};
+use jiff::{SignedDuration, Timestamp};
+
+/// A question waiting for its answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    /// Whose session it is.
+    pub household: HouseholdId,
+    /// The device the conversation happens on.
+    pub device: DeviceId,
+    /// The intent the answer completes.
+    pub intent: Intent,
+    /// What the answer should be.
+    pub expect: Expect,
+    /// How many times the question was asked again because the answer did not fit.
+    pub retries: u8,
+    /// When the session is forgotten unless answered.
+    pub expires: Timestamp,
+}
+
+/// All open sessions.
+#[derive(Debug)]
+pub struct Sessions {
+    open: Mutex<HashMap<SessionId, Pending>>,
+    timeout: SignedDuration,
+}
+
+/// Sessions beyond this many are dropped, oldest expiry first, so a client
+/// that never answers cannot grow memory without bound.
+const MAX_SESSIONS: usize = 100_000;
+
+impl Sessions {
+    /// No sessions; each lasts `timeout` after its last turn.
+    pub fn new(timeout: SignedDuration) -> Self {
+        Self {
+            open: Mutex::new(HashMap::new()),
+            timeout,
+        }
+    }
+
+    /// How long a session waits for an answer.
+    pub fn timeout(&self) -> SignedDuration {
+        self.timeout
+    }
+
+    /// Takes the pending question of `id`, if it is open at `now` and belongs
+    /// to this household and device. Taking it ends it; the caller puts it
+    /// back (with [`Sessions::keep`]) if the conversation goes on.
+    pub fn take(
+        &self,
+        id: &SessionId,
+        household: &HouseholdId,
+        device: &DeviceId,
+        now: Timestamp,
+    ) -> Option<Pending> {
+        let mut open = self.lock();
+        let pending = open.get(id)?;
+        if pending.expires <= now {
+            open.remove(id);
+            return None;
+        }
+        if pending.household != *household || pending.device != *device {
+            return None;
+        }
+        open.remove(id)
+    }
+
+    /// Keeps a session open until `now + timeout`.
+    pub fn keep(&self, id: SessionId, mut pending: Pending, now: Timestamp) {
+        pending.expires = now.saturating_add(self.timeout).unwrap_or(now);
+        let mut open = self.lock();
+        if open.len() >= MAX_SESSIONS {
+            open.retain(|_, p| p.expires > now);
+            if open.len() >= MAX_SESSIONS {
+                if let Some(oldest) = open
+                    .iter()
+                    .min_by_key(|(_, p)| p.expires)
+                    .map(|(k, _)| k.clone())
+                {
+                    open.remove(&oldest);
+                }
+            }
+        }
+        open.insert(id, pending);
+    }
+
+    /// Whether `id` is open at `now` (for tests and the API).
+    pub fn is_open(&self, id: &SessionId, now: Timestamp) -> bool {
+        self.lock().get(id).is_some_and(|p| p.expires > now)
+    }
+
+    /// Forgets every session that expired by `now`; returns how many are left.
+    pub fn sweep(&self, now: Timestamp) -> usize {
+        let mut open = self.lock();
+        open.retain(|_, p| p.expires > now);
+        open.len()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SessionId, Pending>> {
+        self.open.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use hark_core::IntentName;
+
+    use super::*;
+
+    fn pending(household: &str, device: &str) -> Pending {
+        Pending {
+            household: HouseholdId::new(household),
+            device: DeviceId::new(device),
+            intent: Intent {
+                name: IntentName::new("HassStartTimer"),
+                slots: BTreeMap::new(),
+                raw: BTreeMap::new(),
+                confidence: 1.0,
+            },
+            expect: Expect::Confirmation,
+            retries: 0,
+            expires: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn a_session_expires_after_a_quiet_minute() {
+        let sessions = Sessions::new(SignedDuration::from_secs(60));
+        let t0: Timestamp = "2026-11-25T08:00:00Z".parse().unwrap();
+        let id = SessionId::new("s1");
+        sessions.keep(id.clone(), pending("h", "d"), t0);
+        assert!(sessions.is_open(&id, t0 + SignedDuration::from_secs(59)));
+        assert!(!sessions.is_open(&id, t0 + SignedDuration::from_secs(60)));
+        let late = t0 + SignedDuration::from_secs(61);
+        assert!(sessions
+            .take(&id, &HouseholdId::new("h"), &DeviceId::new("d"), late)
+            .is_none());
+        assert_eq!(sessions.sweep(late), 0);
+    }
+
+    #[test]
+    fn only_the_same_household_and_device_continue_a_session() {
+        let sessions = Sessions::new(SignedDuration::from_secs(60));
+        let t0: Timestamp = "2026-11-25T08:00:00Z".parse().unwrap();
+        let id = SessionId::new("s1");
+        sessions.keep(id.clone(), pending("h", "d"), t0);
+        assert!(sessions
+            .take(&id, &HouseholdId::new("other"), &DeviceId::new("d"), t0)
+            .is_none());
+        assert!(sessions
+            .take(&id, &HouseholdId::new("h"), &DeviceId::new("other"), t0)
+            .is_none());
+        assert!(
+            sessions.is_open(&id, t0),
+            "a stranger's attempt leaves the session alone"
+        );
+        assert!(sessions
+            .take(&id, &HouseholdId::new("h"), &DeviceId::new("d"), t0)
+            .is_some());
+        assert!(!sessions.is_open(&id, t0), "taking ends it");
+    }
+}

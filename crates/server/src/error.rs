@@ -1,0 +1,120 @@
+//! API errors: one table of stable codes, each with its HTTP status.
+//!
+//! A client gets `{"error": {"code": "unknown_device", "message": "..."}}`;
+//! the code never changes meaning, the message is for people. Internal
+//! causes go to the log, never to the client.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use hark_store::StoreError;
+use serde_json::json;
+
+/// An error the API answers with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The stable code.
+    pub code: &'static str,
+    /// What happened, for people.
+    pub message: String,
+}
+
+/// Every code the API uses, its status and what it means.
+pub const CODES: &[(&str, u16, &str)] = &[
+    (
+        "invalid_json",
+        400,
+        "the body is not the JSON this endpoint expects",
+    ),
+    (
+        "invalid_request",
+        400,
+        "a field has a value that is not allowed",
+    ),
+    (
+        "unauthorized",
+        401,
+        "no token, or a token that is unknown or revoked",
+    ),
+    ("forbidden", 403, "the token may not do this"),
+    (
+        "unknown_device",
+        404,
+        "no device of this household has that id or name",
+    ),
+    ("not_found", 404, "no such resource in this household"),
+    ("conflict", 409, "the name is already taken"),
+    ("body_too_large", 413, "the body is over 64 KiB"),
+    (
+        "unsupported_media_type",
+        415,
+        "the body must be application/json",
+    ),
+    (
+        "internal",
+        500,
+        "something went wrong on the server; the log has the cause",
+    ),
+];
+
+impl ApiError {
+    /// An error with a stable code from [`CODES`].
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        debug_assert!(
+            CODES.iter().any(|(c, _, _)| *c == code),
+            "unknown error code {code}"
+        );
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The HTTP status of this error's code.
+    pub fn status(&self) -> StatusCode {
+        let status = CODES
+            .iter()
+            .find(|(c, _, _)| *c == self.code)
+            .map_or(500, |(_, s, _)| *s);
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    /// 401 with a fixed message (never says which part was wrong).
+    pub fn unauthorized() -> Self {
+        Self::new(
+            "unauthorized",
+            "a valid token is required: Authorization: Bearer <token>",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let mut response = (
+            status,
+            Json(json!({"error": {"code": self.code, "message": self.message}})),
+        )
+            .into_response();
+        response.extensions_mut().insert(ErrorCode(self.code));
+        response
+    }
+}
+
+/// The code of an error response, for the metrics middleware.
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorCode(pub &'static str);
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => ApiError::new("not_found", "not found"),
+            StoreError::Conflict(message) => ApiError::new("conflict", message),
+            StoreError::Invalid(message) => ApiError::new("invalid_request", message),
+            other => {
+                tracing::error!(error = %other, "store error");
+                ApiError::new("internal", "internal error")
+            }
+        }
+    }
+}

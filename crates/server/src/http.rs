@@ -1,0 +1,532 @@
+//! The HTTP API under `/v1/`, plus `/metrics`.
+//!
+//! [`app`] builds the router from a [`Server`], so tests can drive it with
+//! real HTTP on a free port or call it directly. Every route except health,
+//! metrics and the OpenAPI document needs `Authorization: Bearer <token>`;
+//! the token decides the household, and every handler reads and writes only
+//! that household's rows (the store filters by household in SQL, too).
+//!
+//! Tokens, households and devices are cached in memory for a few seconds, so
+//! a conversation turn costs no database query; revoking a token through the
+//! API takes effect at once on this node, and within the cache's lifetime on
+//! the others.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Path, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use hark_core::{Device, DeviceId, Household, Location, SessionId, TokenId};
+use hark_store::{HouseholdUpdate, Scope, Store, TokenInfo};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::error::{ApiError, ErrorCode};
+use crate::Server;
+
+/// The largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// How long a token, household or device stays cached.
+const CACHE_TTL: Duration = Duration::from_secs(5);
+
+/// The router of the whole API.
+pub fn app(server: Arc<Server>) -> Router {
+    let api = Router::new()
+        .route("/v1/converse", post(converse))
+        .route("/v1/household", get(household).patch(update_household))
+        .route("/v1/devices", get(devices).post(add_device))
+        .route("/v1/devices/{id}", delete(remove_device))
+        .route("/v1/tokens", get(tokens).post(create_token))
+        .route("/v1/tokens/{id}", delete(revoke_token))
+        .route("/v1/health", get(health))
+        .route("/v1/openapi.json", get(openapi))
+        .route("/metrics", get(metrics));
+    api.fallback(not_found)
+        .layer(middleware::from_fn_with_state(server.clone(), observe))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(server)
+}
+
+/// Counts every request by route and status, and every error by code.
+async fn observe(State(server): State<Arc<Server>>, request: Request, next: Next) -> Response {
+    let route = match request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(MatchedPath::as_str)
+    {
+        Some("/v1/converse") => "/v1/converse",
+        Some("/v1/household") => "/v1/household",
+        Some("/v1/devices") => "/v1/devices",
+        Some("/v1/devices/{id}") => "/v1/devices/{id}",
+        Some("/v1/tokens") => "/v1/tokens",
+        Some("/v1/tokens/{id}") => "/v1/tokens/{id}",
+        Some("/v1/health") => "/v1/health",
+        Some("/v1/openapi.json") => "/v1/openapi.json",
+        Some("/metrics") => "/metrics",
+        _ => "other",
+    };
+    let response = next.run(request).await;
+    server.metrics.request(route, response.status().as_u16());
+    if let Some(ErrorCode(code)) = response.extensions().get::<ErrorCode>() {
+        server.metrics.error(code);
+    }
+    response
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new("not_found", "no such endpoint")
+}
+
+/// JSON bodies, with hark's error codes instead of axum's plain-text ones.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
+                "unsupported_media_type",
+                "send Content-Type: application/json",
+            )),
+            Err(JsonRejection::BytesRejection(rejection))
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+            {
+                Err(ApiError::new(
+                    "body_too_large",
+                    format!("the body is over {MAX_BODY_BYTES} bytes"),
+                ))
+            }
+            Err(rejection) => Err(ApiError::new("invalid_json", rejection.body_text())),
+        }
+    }
+}
+
+/// The caller, as its token says.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The token.
+    pub token: TokenInfo,
+    /// Its household.
+    pub household: Household,
+}
+
+impl Caller {
+    fn require_admin(&self) -> Result<(), ApiError> {
+        match self.token.scope {
+            Scope::Admin => Ok(()),
+            Scope::Device(_) => Err(ApiError::new(
+                "forbidden",
+                "this needs an admin token, not a device token",
+            )),
+        }
+    }
+}
+
+impl FromRequestParts<Arc<Server>> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        server: &Arc<Server>,
+    ) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .ok_or_else(ApiError::unauthorized)?;
+        let secret = header
+            .to_str()
+            .ok()
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|s| !s.is_empty() && s.len() <= 256)
+            .ok_or_else(ApiError::unauthorized)?;
+        server.caches.caller(&server.store, secret).await
+    }
+}
+
+/// Short-lived caches that keep the database out of a conversation turn.
+#[derive(Debug, Default)]
+pub struct Caches {
+    callers: Mutex<HashMap<String, (Caller, Instant)>>,
+    devices: Mutex<HashMap<(String, String), (Device, Instant)>>,
+}
+
+/// Entries beyond this many make a cache start over, so random tokens sent
+/// by a stranger cannot grow memory.
+const MAX_CACHED: usize = 10_000;
+
+impl Caches {
+    async fn caller(&self, store: &Store, secret: &str) -> Result<Caller, ApiError> {
+        if let Some((caller, at)) = lock(&self.callers).get(secret) {
+            if at.elapsed() < CACHE_TTL {
+                return Ok(caller.clone());
+            }
+        }
+        let token = store
+            .authenticate(secret)
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
+        let household = store
+            .household(&token.household)
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
+        let caller = Caller { token, household };
+        let mut callers = lock(&self.callers);
+        if callers.len() >= MAX_CACHED {
+            callers.clear();
+        }
+        callers.insert(secret.to_string(), (caller.clone(), Instant::now()));
+        Ok(caller)
+    }
+
+    /// The device `key` (an id or a name) of the caller's household.
+    async fn device(
+        &self,
+        store: &Store,
+        household: &Household,
+        key: &str,
+    ) -> Result<Device, ApiError> {
+        let cache_key = (household.id.to_string(), key.to_string());
+        if let Some((device, at)) = lock(&self.devices).get(&cache_key) {
+            if at.elapsed() < CACHE_TTL {
+                return Ok(device.clone());
+            }
+        }
+        let device = match store.device(&household.id, &DeviceId::new(key)).await? {
+            Some(device) => device,
+            None => store
+                .device_by_name(&household.id, key)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::new(
+                        "unknown_device",
+                        format!("this household has no device with the id or name '{key}'"),
+                    )
+                })?,
+        };
+        let mut devices = lock(&self.devices);
+        if devices.len() >= MAX_CACHED {
+            devices.clear();
+        }
+        devices.insert(cache_key, (device.clone(), Instant::now()));
+        Ok(device)
+    }
+
+    fn forget_token(&self, id: &TokenId) {
+        lock(&self.callers).retain(|_, (caller, _)| caller.token.id != *id);
+    }
+
+    fn forget_household(&self, household: &Household) {
+        lock(&self.callers).retain(|_, (caller, _)| caller.household.id != household.id);
+    }
+
+    fn forget_device(&self, household: &Household, id: &DeviceId) {
+        lock(&self.devices)
+            .retain(|(h, _), (device, _)| !(*h == household.id.as_str() && device.id == *id));
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConverseRequest {
+    text: String,
+    /// The device's id or name; optional with a device token.
+    #[serde(default)]
+    device: Option<String>,
+    #[serde(default)]
+    session: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ConverseResponse {
+    intent: Option<Value>,
+    speech: String,
+    session: SessionId,
+    expects_reply: bool,
+    effects: Vec<hark_core::skill::Effect>,
+}
+
+async fn converse(
+    State(server): State<Arc<Server>>,
+    caller: Caller,
+    ApiJson(request): ApiJson<ConverseRequest>,
+) -> Result<Json<ConverseResponse>, ApiError> {
+    let started = Instant::now();
+    let device_key = match (&caller.token.scope, &request.device) {
+        (Scope::Device(own), None) => own.to_string(),
+        (Scope::Device(own), Some(asked)) => {
+            let device = server
+                .caches
+                .device(&server.store, &caller.household, asked)
+                .await?;
+            if device.id != *own {
+                return Err(ApiError::new(
+                    "forbidden",
+                    "a device token speaks only for its own device",
+                ));
+            }
+            asked.clone()
+        }
+        (Scope::Admin, Some(asked)) => asked.clone(),
+        (Scope::Admin, None) => {
+            return Err(ApiError::new(
+                "invalid_request",
+                "say which device is speaking: \"device\": id or name",
+            ))
+        }
+    };
+    let device = server
+        .caches
+        .device(&server.store, &caller.household, &device_key)
+        .await?;
+    let session = match request.session.as_deref() {
+        Some(s) if s.is_empty() || s.len() > 128 => {
+            return Err(ApiError::new(
+                "invalid_request",
+                "a session id has 1 to 128 characters",
+            ))
+        }
+        Some(s) => Some(SessionId::new(s)),
+        None => None,
+    };
+    let span = tracing::info_span!(
+        "utterance",
+        household = %caller.household.id,
+        device = %device.id,
+        intent = tracing::field::Empty,
+        parse_us = tracing::field::Empty,
+        skill_us = tracing::field::Empty,
+    );
+    let reply = span.in_scope(|| {
+        server
+            .assistant
+            .converse(&caller.household, &device, &request.text, session.as_ref())
+    });
+    let total = started.elapsed().as_secs_f64();
+    server.metrics.stage("parse", reply.timings.parse);
+    server.metrics.stage("skill", reply.timings.skill);
+    server.metrics.stage("total", total);
+    server.metrics.utterance(reply.intent.is_some());
+    span.record(
+        "intent",
+        reply.intent.as_ref().map_or("none", |i| i.name.as_str()),
+    );
+    span.record("parse_us", (reply.timings.parse * 1e6) as u64);
+    span.record("skill_us", (reply.timings.skill * 1e6) as u64);
+    tracing::debug!(parent: &span, total_us = (total * 1e6) as u64, "answered");
+    Ok(Json(ConverseResponse {
+        intent: reply.intent.map(
+            |i| json!({"name": i.name, "slots": i.slots, "raw": i.raw, "confidence": i.confidence}),
+        ),
+        speech: reply.speech,
+        session: reply.session,
+        expects_reply: reply.expects_reply,
+        effects: reply.effects,
+    }))
+}
+
+async fn household(caller: Caller) -> Json<Household> {
+    Json(caller.household)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HouseholdPatch {
+    name: Option<String>,
+    time_zone: Option<String>,
+    /// `null` removes the location.
+    #[serde(default, deserialize_with = "present")]
+    location: Option<Option<Location>>,
+}
+
+/// Tells a field that is absent (`None`) from one that is `null` (`Some(None)`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Location>>, D::Error> {
+    Option::<Location>::deserialize(d).map(Some)
+}
+
+async fn update_household(
+    State(server): State<Arc<Server>>,
+    caller: Caller,
+    ApiJson(patch): ApiJson<HouseholdPatch>,
+) -> Result<Json<Household>, ApiError> {
+    caller.require_admin()?;
+    if let Some(Some(location)) = &patch.location {
+        let valid = (-90.0..=90.0).contains(&location.latitude)
+            && (-180.0..=180.0).contains(&location.longitude);
+        if !valid {
+            return Err(ApiError::new(
+                "invalid_request",
+                "latitude is -90..90 and longitude -180..180",
+            ));
+        }
+    }
+    let update = HouseholdUpdate {
+        name: patch.name,
+        time_zone: patch.time_zone,
+        location: patch.location,
+    };
+    let household = server
+        .store
+        .update_household(&caller.household.id, update)
+        .await?;
+    server.caches.forget_household(&household);
+    Ok(Json(household))
+}
+
+async fn devices(
+    State(server): State<Arc<Server>>,
+    caller: Caller,
+) -> Result<Json<Vec<Device>>, ApiError> {
+    Ok(Json(server.store.devices(&caller.household.id).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewDevice {
+    name: String,
+}
+
+async fn add_device(
+    State(server): State<Arc<Server>>,
+    caller: Caller,
+    ApiJson(new): ApiJson<NewDevice>,
+) -> Result<(StatusCode, Json<Device>), ApiError> {
+    caller.require_admin()?;
+    let name = checked_name(&new.name, "a device name")?;
+    let device = server
+        .store
+        .add_device(&caller.household.id, name, server.clock.now())
+        .await?;
+    Ok((StatusCode::CREATED, Json(device)))
+}
+
+async fn remove_device(
+    State(server): State<Arc<Server>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    caller.require_admin()?;
+    let id = DeviceId::new(id);
+    if !server
+        .store
+        .remove_device(&caller.household.id, &id)
+        .await?
+    {
+        return Err(ApiError::new(
+            "unknown_device",
+            "this household has no such device",
+        ));
+    }
+    server.caches.forget_device(&caller.household, &id);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn tokens(
+    State(server): State<Arc<Server>>,
+    caller: Caller,
+) -> Result<Json<Vec<TokenInfo>>, ApiError> {
+    caller.require_admin()?;
+    Ok(Json(server.store.tokens(&caller.household.id).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewToken {
+    label: String,
+    /// A device id or name: the token then speaks only for that device.
+    #[serde(default)]
+    device: Option<String>,
+}
+
+async fn create_token(
+    State(server): State<Arc<Server>>,
+    caller: Caller,
+    ApiJson(new): ApiJson<NewToken>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    caller.require_admin()?;
+    let label = checked_name(&new.label, "a token label")?;
+    let scope = match &new.device {
+        None => Scope::Admin,
+        Some(key) => Scope::Device(
+            server
+                .caches
+                .device(&server.store, &caller.household, key)
+                .await?
+                .id,
+        ),
+    };
+    let (info, secret) = server
+        .store
+        .create_token(&caller.household.id, label, scope, server.clock.now())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"token": secret, "info": info})),
+    ))
+}
+
+async fn revoke_token(
+    State(server): State<Arc<Server>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    caller.require_admin()?;
+    let id = TokenId::new(id);
+    if !server
+        .store
+        .revoke_token(&caller.household.id, &id, server.clock.now())
+        .await?
+    {
+        return Err(ApiError::new(
+            "not_found",
+            "this household has no such token",
+        ));
+    }
+    server.caches.forget_token(&id);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A trimmed name of 1 to 100 characters without control characters.
+fn checked_name<'a>(name: &'a str, what: &str) -> Result<&'a str, ApiError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(ApiError::new(
+            "invalid_request",
+            format!("{what} has 1 to 100 characters, none of them control characters"),
+        ));
+    }
+    Ok(name)
+}
+
+async fn health(State(server): State<Arc<Server>>) -> Json<Value> {
+    Json(json!({
+        "status": "ok",
+        "version": env!("CARGO_PKG_VERSION"),
+        "database": server.store.backend_name(),
+    }))
+}
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], crate::OPENAPI)
+}
+
+async fn metrics(State(server): State<Arc<Server>>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        server.metrics.render(),
+    )
+}

@@ -1,0 +1,193 @@
+//! hark's assistant service: the conversation pipeline, its HTTP API, and the
+//! households, devices and tokens behind it.
+//!
+//! [`Server::open`] opens the store (SQLite in the data folder, or
+//! PostgreSQL), compiles the grammar, and on the very first start creates a
+//! household with a device and an admin token ([`Bootstrap`]). [`http::app`]
+//! is the router; [`serve`] runs it until a shutdown signal.
+
+#![deny(missing_docs)]
+
+pub mod assistant;
+pub mod config;
+pub mod dialogue;
+mod error;
+pub mod http;
+pub mod metrics;
+mod phrases;
+mod random;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use hark_core::skill::Skill;
+use hark_core::{Clock, Device, Household};
+use hark_nlu::{builtin, Grammar, Matcher};
+use hark_store::{Scope, Store};
+use jiff::SignedDuration;
+use tokio::net::TcpListener;
+
+pub use assistant::{Assistant, Reply};
+pub use config::Config;
+pub use error::{ApiError, CODES};
+
+/// The OpenAPI description of the HTTP API, served at `/v1/openapi.json`.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+/// Everything a running server shares between requests.
+pub struct Server {
+    /// The durable store.
+    pub store: Store,
+    /// The conversation pipeline.
+    pub assistant: Assistant,
+    /// Counters and histograms for `/metrics`.
+    pub metrics: metrics::Metrics,
+    /// Tokens, households and devices recently looked up.
+    pub caches: http::Caches,
+    /// The injected clock.
+    pub clock: Arc<dyn Clock>,
+}
+
+/// What the first start created, to show the user once.
+#[derive(Debug, Clone)]
+pub struct Bootstrap {
+    /// The new household.
+    pub household: Household,
+    /// Its first device.
+    pub device: Device,
+    /// An admin token (its secret; stored only hashed).
+    pub token: String,
+    /// Where the token was saved for `hark ask`, if it was.
+    pub saved_to: Option<PathBuf>,
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The store could not be opened.
+    #[error("opening the database: {0}")]
+    Store(#[from] hark_store::StoreError),
+    /// The grammar could not be loaded or compiled.
+    #[error("loading the grammar: {0}")]
+    Grammar(#[from] hark_nlu::Error),
+    /// A file or socket could not be used.
+    #[error("{what}: {error}")]
+    Io {
+        /// What was being done.
+        what: String,
+        /// The cause.
+        error: std::io::Error,
+    },
+}
+
+/// The file in the data folder where the first admin token is kept for
+/// `hark ask` on the same machine (readable by its owner only).
+pub fn credentials_file(config: &Config) -> PathBuf {
+    config.data_dir.join("credentials.toml")
+}
+
+impl Server {
+    /// Opens the store, compiles the grammar, and creates the first
+    /// household if there is none.
+    pub async fn open(
+        config: &Config,
+        skills: Vec<Box<dyn Skill>>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<(Arc<Server>, Option<Bootstrap>), StartError> {
+        let store = open_store(config).await?;
+        let mut grammar = builtin::grammar(&config.language)?;
+        if !config.grammar.is_empty() {
+            let extra = Grammar::load(&config.grammar)?;
+            grammar.extend(extra)?;
+        }
+        let matcher = Matcher::new(&grammar)?;
+        let timeout =
+            SignedDuration::from_secs(config.session_timeout_secs.clamp(1, 24 * 3600) as i64);
+        let assistant = Assistant::new(matcher, skills, clock.clone(), &config.language, timeout);
+        let bootstrap = bootstrap(config, &store, clock.as_ref()).await?;
+        let server = Server {
+            store,
+            assistant,
+            metrics: Default::default(),
+            caches: Default::default(),
+            clock,
+        };
+        Ok((Arc::new(server), bootstrap))
+    }
+}
+
+/// Opens the configured store, creating the data folder for SQLite.
+pub async fn open_store(config: &Config) -> Result<Store, StartError> {
+    if config.database_url.is_none() {
+        std::fs::create_dir_all(&config.data_dir).map_err(|error| StartError::Io {
+            what: format!("creating the data folder {}", config.data_dir.display()),
+            error,
+        })?;
+    }
+    Ok(Store::open(&config.database()).await?)
+}
+
+/// Creates a household, a device and an admin token when the store has no
+/// household yet.
+pub async fn bootstrap(
+    config: &Config,
+    store: &Store,
+    clock: &dyn Clock,
+) -> Result<Option<Bootstrap>, StartError> {
+    if !store.households().await?.is_empty() {
+        return Ok(None);
+    }
+    let now = clock.now();
+    let zone = jiff::tz::TimeZone::system()
+        .iana_name()
+        .unwrap_or("UTC")
+        .to_string();
+    let household = store.create_household("Home", &zone, None, now).await?;
+    let device = store.add_device(&household.id, &config.device, now).await?;
+    let (_, token) = store
+        .create_token(&household.id, "admin (first start)", Scope::Admin, now)
+        .await?;
+    let saved_to = save_credentials(config, &token).ok();
+    Ok(Some(Bootstrap {
+        household,
+        device,
+        token,
+        saved_to,
+    }))
+}
+
+fn save_credentials(config: &Config, token: &str) -> std::io::Result<PathBuf> {
+    let path = credentials_file(config);
+    std::fs::create_dir_all(&config.data_dir)?;
+    let text = format!(
+        "# Written by hark at its first start: the admin token, for `hark ask` on this machine.\ntoken = \"{token}\"\n"
+    );
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    use std::io::Write;
+    let mut file = options.open(&path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()?;
+    Ok(path)
+}
+
+/// Serves the API on `listener` until `shutdown` completes.
+pub async fn serve(
+    server: Arc<Server>,
+    listener: TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), StartError> {
+    let app = http::app(server);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|error| StartError::Io {
+            what: "serving HTTP".to_string(),
+            error,
+        })
+}

@@ -1,34 +1,79 @@
 //! The `hark` command line.
 //!
-//! One binary for every job: parsing sentences now, the server and the
-//! satellite later. Library crates return their own errors; this binary turns
-//! them into messages with `anyhow` and a non-zero exit status.
+//! One binary for every job: the assistant service, talking to it, managing
+//! its devices and tokens, parsing sentences, benchmarks. Library crates
+//! return their own errors; this binary turns them into messages with
+//! `anyhow` and a non-zero exit status.
 
+mod admin;
+mod ask;
+mod bench;
+mod logging;
 mod nlu;
+mod serve;
+mod settings;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::settings::Settings;
+
 /// hark: an open, self-hosted voice assistant.
 #[derive(Debug, Parser)]
 #[command(name = "hark", version, about)]
 struct Cli {
+    #[command(flatten)]
+    settings: Settings,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the assistant service (HTTP API on --listen, default 127.0.0.1:8750).
+    Serve,
+    /// Say something to hark and print its answer.
+    Ask(ask::AskArgs),
+    /// Manage households (one server can serve several).
+    #[command(subcommand)]
+    Household(admin::HouseholdCommand),
+    /// Manage the household's devices.
+    #[command(subcommand)]
+    Device(admin::DeviceCommand),
+    /// Manage the household's API tokens.
+    #[command(subcommand)]
+    Token(admin::TokenCommand),
+    /// Print the effective configuration (file < environment < flags).
+    Config,
     /// Understand sentences: parse them into intents, or benchmark the parser.
     #[command(subcommand)]
     Nlu(nlu::NluCommand),
+    /// Measure hark.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// Requests per second and latency of /v1/converse over loopback.
+    Converse(bench::ConverseBench),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let settings = &cli.settings;
     let result = match cli.command {
+        Command::Serve => serve::run(settings),
+        Command::Ask(args) => ask::run(settings, args),
+        Command::Household(command) => admin::household_command(settings, command),
+        Command::Device(command) => admin::device(settings, command),
+        Command::Token(command) => admin::token(settings, command),
+        Command::Config => settings
+            .config()
+            .map(|config| print!("{}", config.to_toml())),
         Command::Nlu(command) => nlu::run(command),
+        Command::Bench(BenchCommand::Converse(args)) => bench::converse(settings, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

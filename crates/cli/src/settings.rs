@@ -41,7 +41,8 @@ impl Settings {
     /// The effective configuration: file < environment < these flags.
     pub fn config(&self) -> Result<Config> {
         let file = config_file(self.config.as_deref());
-        let mut config = Config::load(file.as_deref(), std::env::vars()).context("reading the configuration")?;
+        let mut config =
+            Config::load(file.as_deref(), std::env::vars()).context("reading the configuration")?;
         if let Some(dir) = &self.data_dir {
             config.data_dir = dir.clone();
         }

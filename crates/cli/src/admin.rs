@@ -1,0 +1,252 @@
+//! `hark device ...` and `hark token ...`: manage a household's devices and
+//! tokens directly in its database (the data folder, or PostgreSQL), with or
+//! without a server running.
+
+use anyhow::{anyhow, bail, Result};
+use clap::Subcommand;
+use hark_core::{Clock, HouseholdId, SystemClock, TokenId};
+use hark_server::{bootstrap, open_store, Config};
+use hark_store::{Scope, Store};
+
+use crate::settings::Settings;
+
+#[derive(Debug, Subcommand)]
+pub enum DeviceCommand {
+    /// Add a device to the household.
+    Add {
+        /// Its name, unique in the household ("kitchen").
+        name: String,
+        /// The household (default: the first one).
+        #[arg(long)]
+        household: Option<String>,
+    },
+    /// List the household's devices.
+    List {
+        /// The household (default: the first one).
+        #[arg(long)]
+        household: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print it (its secret is shown only now).
+    Create {
+        /// What the token is for.
+        #[arg(long, default_value = "cli")]
+        label: String,
+        /// Make a device token that speaks only for this device (id or name).
+        #[arg(long = "for-device", value_name = "DEVICE")]
+        device: Option<String>,
+        /// The household (default: the first one).
+        #[arg(long)]
+        household: Option<String>,
+    },
+    /// List the household's tokens (never their secrets).
+    List {
+        /// The household (default: the first one).
+        #[arg(long)]
+        household: Option<String>,
+    },
+    /// Revoke a token by its id.
+    Revoke {
+        /// The token's id (from `hark token list`).
+        id: String,
+        /// The household (default: the first one).
+        #[arg(long)]
+        household: Option<String>,
+    },
+}
+
+fn block_on<T>(future: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(future)
+}
+
+/// The store, with a first household created if it has none.
+async fn open(config: &Config) -> Result<Store> {
+    let store = open_store(config).await?;
+    if let Some(first) = bootstrap(config, &store, &SystemClock).await? {
+        eprintln!(
+            "Created the household \"{}\" ({}) with the device \"{}\" and an admin token saved in the data folder.",
+            first.household.name, first.household.id, first.device.name
+        );
+    }
+    Ok(store)
+}
+
+async fn household(store: &Store, chosen: Option<&str>) -> Result<HouseholdId> {
+    match chosen {
+        Some(id) => {
+            let id = HouseholdId::new(id);
+            store
+                .household(&id)
+                .await?
+                .map(|h| h.id)
+                .ok_or_else(|| anyhow!("no household {id}"))
+        }
+        None => {
+            let households = store.households().await?;
+            match households.as_slice() {
+                [] => bail!("the database has no household"),
+                [only] => Ok(only.id.clone()),
+                [first, ..] => {
+                    eprintln!(
+                        "Using the household {} (of {}); choose with --household.",
+                        first.id,
+                        households.len()
+                    );
+                    Ok(first.id.clone())
+                }
+            }
+        }
+    }
+}
+
+pub fn device(settings: &Settings, command: DeviceCommand) -> Result<()> {
+    let config = settings.config()?;
+    block_on(async {
+        let store = open(&config).await?;
+        match command {
+            DeviceCommand::Add {
+                name,
+                household: chosen,
+            } => {
+                let household = household(&store, chosen.as_deref()).await?;
+                let device = store
+                    .add_device(&household, name.trim(), SystemClock.now())
+                    .await?;
+                println!("{}\t{}", device.id, device.name);
+            }
+            DeviceCommand::List { household: chosen } => {
+                let household = household(&store, chosen.as_deref()).await?;
+                for device in store.devices(&household).await? {
+                    println!("{}\t{}", device.id, device.name);
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+pub fn token(settings: &Settings, command: TokenCommand) -> Result<()> {
+    let config = settings.config()?;
+    block_on(async {
+        let store = open(&config).await?;
+        match command {
+            TokenCommand::Create {
+                label,
+                device,
+                household: chosen,
+            } => {
+                let household = household(&store, chosen.as_deref()).await?;
+                let scope = match device {
+                    None => Scope::Admin,
+                    Some(key) => {
+                        let by_id = store
+                            .device(&household, &hark_core::DeviceId::new(&key))
+                            .await?;
+                        let found = match by_id {
+                            Some(d) => Some(d),
+                            None => store.device_by_name(&household, &key).await?,
+                        };
+                        Scope::Device(
+                            found
+                                .ok_or_else(|| anyhow!("no device '{key}' in the household"))?
+                                .id,
+                        )
+                    }
+                };
+                let (_, secret) = store
+                    .create_token(&household, &label, scope, SystemClock.now())
+                    .await?;
+                println!("{secret}");
+            }
+            TokenCommand::List { household: chosen } => {
+                let household = household(&store, chosen.as_deref()).await?;
+                for token in store.tokens(&household).await? {
+                    let scope = match &token.scope {
+                        Scope::Admin => "admin".to_string(),
+                        Scope::Device(device) => format!("device {device}"),
+                    };
+                    let state = if token.revoked_at.is_some() {
+                        "revoked"
+                    } else {
+                        "active"
+                    };
+                    println!(
+                        "{}\t{}\t{scope}\t{state}\t{}",
+                        token.id, token.label, token.created_at
+                    );
+                }
+            }
+            TokenCommand::Revoke {
+                id,
+                household: chosen,
+            } => {
+                let household = household(&store, chosen.as_deref()).await?;
+                if !store
+                    .revoke_token(&household, &TokenId::new(&id), SystemClock.now())
+                    .await?
+                {
+                    bail!("the household has no token {id}");
+                }
+                println!("revoked {id}");
+            }
+        }
+        Ok(())
+    })
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HouseholdCommand {
+    /// Create another household, with a first device and an admin token.
+    Create {
+        /// Its name.
+        name: String,
+        /// Its IANA time zone (default: this system's).
+        #[arg(long)]
+        time_zone: Option<String>,
+    },
+    /// List the households.
+    List,
+}
+
+pub fn household_command(settings: &Settings, command: HouseholdCommand) -> Result<()> {
+    let config = settings.config()?;
+    block_on(async {
+        let store = open_store(&config).await?;
+        match command {
+            HouseholdCommand::Create { name, time_zone } => {
+                let zone = time_zone.unwrap_or_else(|| {
+                    jiff::tz::TimeZone::system()
+                        .iana_name()
+                        .unwrap_or("UTC")
+                        .to_string()
+                });
+                let now = SystemClock.now();
+                let household = store
+                    .create_household(name.trim(), &zone, None, now)
+                    .await?;
+                let device = store.add_device(&household.id, &config.device, now).await?;
+                let (_, secret) = store
+                    .create_token(&household.id, "admin", Scope::Admin, now)
+                    .await?;
+                println!("household\t{}", household.id);
+                println!("device\t{}\t{}", device.id, device.name);
+                println!("token\t{secret}");
+            }
+            HouseholdCommand::List => {
+                for household in store.households().await? {
+                    println!(
+                        "{}\t{}\t{}",
+                        household.id, household.name, household.time_zone
+                    );
+                }
+            }
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,95 @@
+//! `hark serve`: the assistant service.
+
+use std::sync::Arc;
+
+use anyhow::{Context as _, Result};
+use hark_core::SystemClock;
+use hark_server::{Bootstrap, Config, Server};
+use tokio::net::TcpListener;
+
+use crate::settings::Settings;
+
+pub fn run(settings: &Settings) -> Result<()> {
+    let config = settings.config()?;
+    crate::logging::init(&config.log)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(serve(config))
+}
+
+async fn serve(config: Config) -> Result<()> {
+    let (server, bootstrap) = Server::open(
+        &config,
+        hark_skills::builtin().context("loading the built-in skills")?,
+        Arc::new(SystemClock),
+    )
+    .await
+    .context("starting hark")?;
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
+    let address = listener.local_addr()?;
+    println!(
+        "hark is listening on http://{address} (database: {})",
+        server.store.backend_name()
+    );
+    if let Some(first) = &bootstrap {
+        print_bootstrap(first, &format!("http://{address}"));
+    } else {
+        println!("Talk to it: hark ask \"what time is it\"");
+    }
+    use std::io::Write;
+    std::io::stdout().flush()?;
+    hark_server::serve(server, listener, shutdown()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn print_bootstrap(first: &Bootstrap, url: &str) {
+    println!();
+    println!(
+        "First start: created the household \"{}\" ({}), time zone {}.",
+        first.household.name, first.household.id, first.household.time_zone
+    );
+    println!(
+        "Its device \"{}\" has the id {}.",
+        first.device.name, first.device.id
+    );
+    println!("Admin token (shown once; keep it secret): {}", first.token);
+    if let Some(path) = &first.saved_to {
+        println!(
+            "It is saved in {} for `hark ask` on this machine.",
+            path.display()
+        );
+    }
+    println!();
+    println!("Talk to it:");
+    println!("  hark ask \"what time is it\"");
+    println!(
+        "  curl -s {url}/v1/converse -H 'Authorization: Bearer {}' -H 'Content-Type: application/json' -d '{{\"text\": \"what time is it\", \"device\": \"{}\"}}'",
+        first.token, first.device.name
+    );
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}

@@ -1,0 +1,797 @@
+//! `hark serve` as a user runs it: a real process, real HTTP on a free port,
+//! a real database in a fresh data folder; and the CLI against it.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+/// A running `hark serve` that is killed when dropped.
+struct Running {
+    child: Child,
+    url: String,
+    /// The first-start admin token (None when the data folder was not new).
+    token: Option<String>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn data_dir(name: &str) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "hark-server-test-{name}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// Where a test's server keeps its data: SQLite in its data folder, or a
+/// fresh schema of the PostgreSQL database at `HARK_TEST_POSTGRES_URL`
+/// (default `postgres://postgres@127.0.0.1:5432/test`), dropped afterwards.
+struct Database {
+    url: Option<String>,
+    schema: Option<(String, String)>,
+}
+
+impl Database {
+    fn sqlite() -> Self {
+        Database {
+            url: None,
+            schema: None,
+        }
+    }
+
+    fn postgres() -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let base = std::env::var("HARK_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+        let schema = format!(
+            "hark_cli_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        postgres_execute(&base, &format!("CREATE SCHEMA {schema}"));
+        let glue = if base.contains('?') { '&' } else { '?' };
+        Database {
+            url: Some(format!("{base}{glue}options=-csearch_path%3D{schema}")),
+            schema: Some((base, schema)),
+        }
+    }
+
+    fn args(&self) -> Vec<String> {
+        match &self.url {
+            Some(url) => vec!["--database-url".to_string(), url.clone()],
+            None => Vec::new(),
+        }
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        if let Some((base, schema)) = &self.schema {
+            postgres_execute(base, &format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+        }
+    }
+}
+
+fn postgres_execute(url: &str, sql: &str) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap_or_else(|e| {
+            panic!(
+                "PostgreSQL at {url} is not reachable ({e}): start it with \
+                 `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start` (scripts/setup.sh does)"
+            )
+        });
+        let task = tokio::spawn(connection);
+        client.batch_execute(sql).await.unwrap();
+        drop(client);
+        let _ = task.await;
+    });
+}
+
+fn hark() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hark"));
+    // The tests' settings come from flags alone.
+    command
+        .env_remove("HARK_CONFIG")
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .env("RUST_LOG", "warn");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("HARK_") {
+            command.env_remove(key);
+        }
+    }
+    command
+}
+
+/// Starts `hark serve` on a free port with `dir` as its data folder.
+fn serve(dir: &Path) -> Running {
+    serve_on(dir, &Database::sqlite())
+}
+
+/// Starts `hark serve` on a free port with `dir` as its data folder and `db`
+/// as its database.
+fn serve_on(dir: &Path, db: &Database) -> Running {
+    let mut child = hark()
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir)
+        .args(db.args())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("hark serve starts");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut url = None;
+    let mut token = None;
+    let mut line = String::new();
+    // The banner ends with the line that shows how to talk to it.
+    while stdout.read_line(&mut line).expect("banner") > 0 {
+        if let Some(rest) = line.strip_prefix("hark is listening on ") {
+            url = Some(rest.split_whitespace().next().expect("url").to_string());
+        }
+        if let Some(rest) = line.strip_prefix("Admin token (shown once; keep it secret): ") {
+            token = Some(rest.trim().to_string());
+        }
+        if line.contains("hark ask \"what time is it\"") {
+            break;
+        }
+        line.clear();
+    }
+    // Keep reading stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    Running {
+        child,
+        url: url.expect("the server printed its address"),
+        token,
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into()
+}
+
+/// Sends a request; returns the status and the JSON body (Null if none).
+fn call(method: &str, url: &str, token: Option<&str>, body: Option<&str>) -> (u16, Value) {
+    let agent = agent();
+    let auth = token.map(|t| format!("Bearer {t}"));
+    let response = match (method, body) {
+        ("GET", _) | ("DELETE", _) => {
+            let mut request = if method == "GET" {
+                agent.get(url)
+            } else {
+                agent.delete(url)
+            };
+            if let Some(auth) = &auth {
+                request = request.header("Authorization", auth);
+            }
+            request.call()
+        }
+        (_, body) => {
+            let mut request = if method == "PATCH" {
+                agent.patch(url)
+            } else {
+                agent.post(url)
+            };
+            if let Some(auth) = &auth {
+                request = request.header("Authorization", auth);
+            }
+            request
+                .header("Content-Type", "application/json")
+                .send(body.unwrap_or(""))
+        }
+    };
+    let mut response = response.expect("the server answers");
+    let status = response.status().as_u16();
+    let text = response.body_mut().read_to_string().unwrap_or_default();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+fn converse(server: &Running, token: &str, body: Value) -> (u16, Value) {
+    call(
+        "POST",
+        &format!("{}/v1/converse", server.url),
+        Some(token),
+        Some(&body.to_string()),
+    )
+}
+
+/// A second household in the same data folder, made with the CLI.
+fn second_household(dir: &Path, db: &Database) -> (String, String) {
+    let out = hark()
+        .args([
+            "household",
+            "create",
+            "Neighbours",
+            "--time-zone",
+            "Asia/Tokyo",
+            "--data-dir",
+        ])
+        .arg(dir)
+        .args(db.args())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}\t")))
+            .map(|v| v.split('\t').next().unwrap().to_string())
+    };
+    (
+        field("household").expect("household id"),
+        field("token").expect("token"),
+    )
+}
+
+#[test]
+fn conversation_over_http() {
+    let dir = data_dir("converse");
+    let server = serve(&dir);
+    let token = server.token.clone().expect("first start prints a token");
+    let (status, health) = call("GET", &format!("{}/v1/health", server.url), None, None);
+    assert_eq!((status, health["status"].as_str()), (200, Some("ok")));
+
+    let (status, answer) = converse(
+        &server,
+        &token,
+        json!({"text": "what time is it", "device": "default"}),
+    );
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["intent"]["name"], "HassGetCurrentTime");
+    assert!(
+        answer["speech"].as_str().unwrap().starts_with("It's"),
+        "{answer}"
+    );
+    assert_eq!(answer["expects_reply"], false);
+    assert!(answer["session"].as_str().is_some_and(|s| !s.is_empty()));
+
+    let (status, answer) = converse(
+        &server,
+        &token,
+        json!({"text": "how tall is mount everest", "device": "default"}),
+    );
+    assert_eq!(status, 200);
+    assert!(answer["intent"].is_null());
+    assert!(
+        !answer["speech"].as_str().unwrap().is_empty(),
+        "a polite answer, never silence"
+    );
+
+    let (status, metrics) = {
+        let mut response = agent()
+            .get(&format!("{}/metrics", server.url))
+            .call()
+            .unwrap();
+        (
+            response.status().as_u16(),
+            response.body_mut().read_to_string().unwrap(),
+        )
+    };
+    assert_eq!(status, 200);
+    assert!(
+        metrics.contains("hark_http_requests_total{route=\"/v1/converse\",status=\"200\"} 2"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("hark_stage_seconds_count{stage=\"parse\"} 2"),
+        "{metrics}"
+    );
+
+    let (status, document) = call(
+        "GET",
+        &format!("{}/v1/openapi.json", server.url),
+        None,
+        None,
+    );
+    assert_eq!(status, 200);
+    for path in [
+        "/v1/converse",
+        "/v1/devices",
+        "/v1/tokens",
+        "/v1/household",
+        "/v1/health",
+        "/metrics",
+    ] {
+        assert!(
+            document["paths"].get(path).is_some(),
+            "the OpenAPI document describes {path}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn cancel_ends_a_session_and_unknown_sessions_are_harmless() {
+    let dir = data_dir("session");
+    let server = serve(&dir);
+    let token = server.token.clone().unwrap();
+    let (status, answer) = converse(
+        &server,
+        &token,
+        json!({"text": "never mind", "device": "default", "session": "ses_not_open"}),
+    );
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["expects_reply"], false);
+    let (status, answer) = converse(
+        &server,
+        &token,
+        json!({"text": "what time is it", "device": "default", "session": ""}),
+    );
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (400, Some("invalid_request"))
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bad_requests_get_a_stable_code_and_change_nothing() {
+    let dir = data_dir("bad");
+    let server = serve(&dir);
+    let token = server.token.clone().unwrap();
+    let url = format!("{}/v1/converse", server.url);
+    let devices_url = format!("{}/v1/devices", server.url);
+    // (what, token, body, status, code)
+    type Case<'a> = (&'a str, Option<&'a str>, String, u16, &'a str);
+    let cases: Vec<Case<'_>> = vec![
+        (
+            "malformed JSON",
+            Some(&token),
+            "{\"text\": ".to_string(),
+            400,
+            "invalid_json",
+        ),
+        (
+            "wrong field type",
+            Some(&token),
+            json!({"text": 5, "device": "default"}).to_string(),
+            400,
+            "invalid_json",
+        ),
+        (
+            "unknown field",
+            Some(&token),
+            json!({"text": "hi", "device": "default", "x": 1}).to_string(),
+            400,
+            "invalid_json",
+        ),
+        (
+            "over 64 KiB",
+            Some(&token),
+            json!({"text": "a".repeat(70_000), "device": "default"}).to_string(),
+            413,
+            "body_too_large",
+        ),
+        (
+            "unknown device",
+            Some(&token),
+            json!({"text": "hi", "device": "attic"}).to_string(),
+            404,
+            "unknown_device",
+        ),
+        (
+            "no token",
+            None,
+            json!({"text": "hi", "device": "default"}).to_string(),
+            401,
+            "unauthorized",
+        ),
+        (
+            "wrong token",
+            Some("hark_nope_0000"),
+            json!({"text": "hi", "device": "default"}).to_string(),
+            401,
+            "unauthorized",
+        ),
+    ];
+    for (what, auth, body, status, code) in &cases {
+        let (got, answer) = call("POST", &url, *auth, Some(body));
+        assert_eq!(
+            (got, answer["error"]["code"].as_str()),
+            (*status, Some(*code)),
+            "{what}: {answer}"
+        );
+    }
+    let (status, answer) = call("POST", &devices_url, Some(&token), Some("not json"));
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (400, Some("invalid_json"))
+    );
+    let (status, answer) = call(
+        "POST",
+        &devices_url,
+        Some(&token),
+        Some(&json!({"name": " "}).to_string()),
+    );
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (400, Some("invalid_request"))
+    );
+    let (status, answer) = call(
+        "POST",
+        &devices_url,
+        Some(&token),
+        Some(&json!({"name": "default"}).to_string()),
+    );
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (409, Some("conflict"))
+    );
+    let (status, answer) = call(
+        "GET",
+        &format!("{}/v1/nowhere", server.url),
+        Some(&token),
+        None,
+    );
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+    // Nothing changed: still the one device of the first start.
+    let (_, devices) = call("GET", &devices_url, Some(&token), None);
+    assert_eq!(devices.as_array().map(Vec::len), Some(1), "{devices}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn no_household_reads_or_changes_another_households_data_sqlite() {
+    isolation(Database::sqlite());
+}
+
+#[test]
+fn no_household_reads_or_changes_another_households_data_postgres() {
+    isolation(Database::postgres());
+}
+
+fn isolation(db: Database) {
+    let dir = data_dir("isolation");
+    let server = serve_on(&dir, &db);
+    let token_a = server.token.clone().unwrap();
+    let (household_b, token_b) = second_household(&dir, &db);
+    let base = &server.url;
+
+    let (_, devices_b) = call("GET", &format!("{base}/v1/devices"), Some(&token_b), None);
+    let device_b = devices_b[0]["id"].as_str().unwrap().to_string();
+    let (_, tokens_b) = call("GET", &format!("{base}/v1/tokens"), Some(&token_b), None);
+    let token_b_id = tokens_b[0]["id"].as_str().unwrap().to_string();
+    let (_, household_b_before) =
+        call("GET", &format!("{base}/v1/household"), Some(&token_b), None);
+    assert_eq!(household_b_before["id"], household_b);
+
+    // A sees only its own household, devices and tokens.
+    let (_, household_a) = call("GET", &format!("{base}/v1/household"), Some(&token_a), None);
+    assert_ne!(household_a["id"], household_b);
+    let (_, devices_a) = call("GET", &format!("{base}/v1/devices"), Some(&token_a), None);
+    assert!(devices_a
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["id"] != device_b.as_str()));
+    let (_, tokens_a) = call("GET", &format!("{base}/v1/tokens"), Some(&token_a), None);
+    assert!(tokens_a
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| t["id"] != token_b_id.as_str()));
+
+    // A cannot speak as, remove, or make tokens for B's device, nor revoke B's token.
+    let (status, answer) = converse(
+        &server,
+        &token_a,
+        json!({"text": "what time is it", "device": device_b}),
+    );
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (404, Some("unknown_device"))
+    );
+    let (status, _) = call(
+        "DELETE",
+        &format!("{base}/v1/devices/{device_b}"),
+        Some(&token_a),
+        None,
+    );
+    assert_eq!(status, 404);
+    let body = json!({"label": "sneaky", "device": device_b}).to_string();
+    let (status, _) = call(
+        "POST",
+        &format!("{base}/v1/tokens"),
+        Some(&token_a),
+        Some(&body),
+    );
+    assert_eq!(status, 404);
+    let (status, _) = call(
+        "DELETE",
+        &format!("{base}/v1/tokens/{token_b_id}"),
+        Some(&token_a),
+        None,
+    );
+    assert_eq!(status, 404);
+    // A changing its household changes only its own.
+    let (status, _) = call(
+        "PATCH",
+        &format!("{base}/v1/household"),
+        Some(&token_a),
+        Some(&json!({"time_zone": "Europe/Paris"}).to_string()),
+    );
+    assert_eq!(status, 200);
+
+    // B is untouched and still works.
+    let (_, household_b_after) = call("GET", &format!("{base}/v1/household"), Some(&token_b), None);
+    assert_eq!(household_b_after, household_b_before);
+    let (status, answer) = converse(
+        &server,
+        &token_b,
+        json!({"text": "what time is it", "device": device_b}),
+    );
+    assert_eq!(status, 200, "{answer}");
+    let (_, devices_b_after) = call("GET", &format!("{base}/v1/devices"), Some(&token_b), None);
+    assert_eq!(devices_b_after, devices_b);
+    let (_, tokens_b_after) = call("GET", &format!("{base}/v1/tokens"), Some(&token_b), None);
+    assert_eq!(tokens_b_after, tokens_b);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn device_tokens_speak_only_for_their_device_and_revoked_tokens_stop_working() {
+    let dir = data_dir("tokens");
+    let server = serve(&dir);
+    let admin = server.token.clone().unwrap();
+    let base = &server.url;
+    let (status, kitchen) = call(
+        "POST",
+        &format!("{base}/v1/devices"),
+        Some(&admin),
+        Some(&json!({"name": "kitchen"}).to_string()),
+    );
+    assert_eq!(status, 201, "{kitchen}");
+    let (status, created) = call(
+        "POST",
+        &format!("{base}/v1/tokens"),
+        Some(&admin),
+        Some(&json!({"label": "kitchen speaker", "device": "kitchen"}).to_string()),
+    );
+    assert_eq!(status, 201, "{created}");
+    let device_token = created["token"].as_str().unwrap().to_string();
+    let (status, _) = converse(&server, &device_token, json!({"text": "what time is it"}));
+    assert_eq!(status, 200);
+    let (status, answer) = converse(
+        &server,
+        &device_token,
+        json!({"text": "what time is it", "device": "default"}),
+    );
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (403, Some("forbidden"))
+    );
+    let (status, answer) = call(
+        "GET",
+        &format!("{base}/v1/tokens"),
+        Some(&device_token),
+        None,
+    );
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (403, Some("forbidden"))
+    );
+    let id = created["info"]["id"].as_str().unwrap();
+    let (status, _) = call(
+        "DELETE",
+        &format!("{base}/v1/tokens/{id}"),
+        Some(&admin),
+        None,
+    );
+    assert_eq!(status, 204);
+    let (status, answer) = converse(&server, &device_token, json!({"text": "what time is it"}));
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (401, Some("unauthorized"))
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn ask_answers_in_the_households_zone_remotely_and_locally() {
+    let dir = data_dir("ask");
+    let server = serve(&dir);
+    let token = server.token.clone().unwrap();
+    let zone = "Pacific/Chatham"; // UTC+13:45 in November: no other zone shares its minutes.
+    let (status, _) = call(
+        "PATCH",
+        &format!("{}/v1/household", server.url),
+        Some(&token),
+        Some(&json!({"time_zone": zone}).to_string()),
+    );
+    assert_eq!(status, 200);
+    // The admin token cached by the server keeps the old household for a few
+    // seconds; PATCH through the API forgets it at once.
+    let expected = |speech: &str| {
+        let now = jiff::Timestamp::now();
+        [now, now - jiff::SignedDuration::from_secs(60)]
+            .iter()
+            .any(|t| {
+                let local = t.to_zoned(jiff::tz::TimeZone::get(zone).unwrap());
+                let hour = match local.hour() % 12 {
+                    0 => 12,
+                    h => h,
+                };
+                speech.contains(&format!("{hour}:{:02}", local.minute()))
+                    || (local.minute() == 0
+                        && (speech.contains("noon") || speech.contains("midnight")))
+            })
+    };
+    let out = hark()
+        .args([
+            "ask",
+            "--server",
+            &server.url,
+            "--token",
+            &token,
+            "what time is it",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let speech = String::from_utf8(out.stdout).unwrap();
+    assert!(expected(&speech), "remote: {speech}");
+    // Without --token, ask uses the token saved at the first start.
+    let out = hark()
+        .args(["ask", "--server", &server.url, "--data-dir"])
+        .arg(&dir)
+        .args(["--json", "what time is it"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["intent"]["name"], "HassGetCurrentTime");
+    drop(server);
+    let out = hark()
+        .args(["ask", "--local", "--data-dir"])
+        .arg(&dir)
+        .arg("what time is it")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let speech = String::from_utf8(out.stdout).unwrap();
+    assert!(expected(&speech), "local: {speech}");
+    let out = hark()
+        .args([
+            "ask",
+            "--server",
+            "http://127.0.0.1:9",
+            "--token",
+            "x",
+            "hi",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot reach hark"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn sigkill_mid_burst_loses_no_acknowledged_write_sqlite() {
+    sigkill_mid_burst(Database::sqlite());
+}
+
+#[test]
+fn sigkill_mid_burst_loses_no_acknowledged_write_postgres() {
+    sigkill_mid_burst(Database::postgres());
+}
+
+fn sigkill_mid_burst(db: Database) {
+    let dir = data_dir("sigkill");
+    let mut server = serve_on(&dir, &db);
+    let token = server.token.clone().unwrap();
+    let url = format!("{}/v1/devices", server.url);
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut writers = Vec::new();
+    for _ in 0..4 {
+        let (url, token, acknowledged, next) = (
+            url.clone(),
+            token.clone(),
+            acknowledged.clone(),
+            next.clone(),
+        );
+        writers.push(std::thread::spawn(move || {
+            let agent = agent();
+            loop {
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                if n >= 2_000 {
+                    break;
+                }
+                let name = format!("speaker {n}");
+                let sent = agent
+                    .post(&url)
+                    .header("Authorization", &format!("Bearer {token}"))
+                    .header("Content-Type", "application/json")
+                    .send(json!({"name": name}).to_string());
+                match sent {
+                    Ok(response) if response.status().as_u16() == 201 => {
+                        acknowledged.lock().unwrap().push(name)
+                    }
+                    Ok(_) => {}
+                    // The server is gone: stop writing.
+                    Err(_) => break,
+                }
+            }
+        }));
+    }
+    // Kill it once some writes are acknowledged, while others are in flight.
+    while acknowledged.lock().unwrap().len() < 100 {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    server.child.kill().unwrap(); // SIGKILL
+    server.child.wait().unwrap();
+    for writer in writers {
+        writer.join().unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(
+        acknowledged.len() >= 100 && acknowledged.len() < 2_000,
+        "{} writes acknowledged",
+        acknowledged.len()
+    );
+
+    let restarted = serve_on(&dir, &db);
+    assert!(restarted.token.is_none(), "the data folder is not new");
+    let (status, devices) = call(
+        "GET",
+        &format!("{}/v1/devices", restarted.url),
+        Some(&token),
+        None,
+    );
+    assert_eq!(status, 200);
+    let names: std::collections::HashSet<&str> = devices
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["name"].as_str())
+        .collect();
+    let lost: Vec<&String> = acknowledged
+        .iter()
+        .filter(|n| !names.contains(n.as_str()))
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "{} acknowledged devices lost: {lost:?}",
+        lost.len()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

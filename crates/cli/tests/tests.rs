@@ -1,0 +1,4 @@
+//! The `hark` binary, run as a user runs it; one test binary.
+
+mod nlu;
+mod server;

@@ -795,3 +795,130 @@ fn sigkill_mid_burst(db: Database) {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn offline_admin_commands_work_on_a_fresh_data_folder() {
+    let dir = data_dir("admin");
+    let run = |args: &[&str]| {
+        let out = hark()
+            .args(args)
+            .arg("--data-dir")
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // A token on a data folder nobody has served yet: the household is made first.
+    let token = run(&["token", "create", "--label", "phone"])
+        .trim()
+        .to_string();
+    assert!(token.starts_with("hark_"), "{token}");
+    let added = run(&["device", "add", "kitchen"]);
+    assert!(added.contains("kitchen"), "{added}");
+    assert!(run(&["device", "list"])
+        .lines()
+        .any(|l| l.ends_with("\tkitchen")));
+    let listed = run(&["token", "list"]);
+    let phone = listed
+        .lines()
+        .find(|l| l.contains("\tphone\t"))
+        .expect("the new token is listed");
+    assert!(
+        phone.contains("\tadmin\t") && phone.contains("\tactive\t"),
+        "{phone}"
+    );
+    assert!(!listed.contains(&token), "secrets are never listed");
+    // The token works for a local conversation as the new device.
+    let out = hark()
+        .args([
+            "ask",
+            "--local",
+            "--token",
+            &token,
+            "--device",
+            "kitchen",
+            "what's the date today",
+        ])
+        .arg("--data-dir")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("Today is"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let id = phone.split('\t').next().unwrap();
+    run(&["token", "revoke", id]);
+    assert!(run(&["token", "list"])
+        .lines()
+        .any(|l| l.starts_with(id) && l.contains("\trevoked\t")));
+    let out = hark()
+        .args(["token", "revoke", "tok_nope", "--data-dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let out = hark()
+        .args(["device", "add", "KITCHEN", "--data-dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "device names are unique whatever their case"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn config_is_file_then_environment_then_flags() {
+    let dir = data_dir("config");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("hark.toml");
+    std::fs::write(
+        &file,
+        "listen = \"127.0.0.1:9001\"\ndevice = \"from-file\"\nlanguage = \"en\"\n",
+    )
+    .unwrap();
+    let out = hark()
+        .args(["config", "--config"])
+        .arg(&file)
+        .args(["--device", "from-flag"])
+        .env("HARK_LISTEN", "127.0.0.1:9002")
+        .env("HARK_DEVICE", "from-environment")
+        .env("HARK_TOKEN", "hark_secret_value")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed: toml::Table = String::from_utf8(out.stdout).unwrap().parse().unwrap();
+    assert_eq!(
+        printed["listen"].as_str(),
+        Some("127.0.0.1:9002"),
+        "the environment beats the file"
+    );
+    assert_eq!(
+        printed["device"].as_str(),
+        Some("from-flag"),
+        "flags beat both"
+    );
+    assert_eq!(printed["language"].as_str(), Some("en"));
+    assert_eq!(printed["token"].as_str(), Some("(set, hidden)"));
+    let out = hark()
+        .args(["config"])
+        .env("HARK_LISTEN", "nowhere")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("HARK_LISTEN"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

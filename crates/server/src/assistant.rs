@@ -473,7 +473,7 @@ mod tests {
         assert!(!f
             .assistant
             .sessions()
-            .is_open(&third.session, f.clock.now()));
+            .is_open(&f.household.id, &third.session, f.clock.now()));
     }
 
     #[test]
@@ -492,7 +492,7 @@ mod tests {
         assert!(!f
             .assistant
             .sessions()
-            .is_open(&asked.session, f.clock.now()));
+            .is_open(&f.household.id, &asked.session, f.clock.now()));
     }
 
     #[test]

@@ -37,7 +37,9 @@ pub struct Pending {
 /// All open sessions.
 #[derive(Debug)]
 pub struct Sessions {
-    open: Mutex<HashMap<SessionId, Pending>>,
+    /// Keyed by household too: session ids come from clients, and one
+    /// household's id must never reach another's session.
+    open: Mutex<HashMap<(HouseholdId, SessionId), Pending>>,
     timeout: SignedDuration,
 }
 
@@ -70,15 +72,16 @@ impl Sessions {
         now: Timestamp,
     ) -> Option<Pending> {
         let mut open = self.lock();
-        let pending = open.get(id)?;
+        let key = (household.clone(), id.clone());
+        let pending = open.get(&key)?;
         if pending.expires <= now {
-            open.remove(id);
+            open.remove(&key);
             return None;
         }
-        if pending.household != *household || pending.device != *device {
+        if pending.device != *device {
             return None;
         }
-        open.remove(id)
+        open.remove(&key)
     }
 
     /// Keeps a session open until `now + timeout`.
@@ -97,12 +100,14 @@ impl Sessions {
                 }
             }
         }
-        open.insert(id, pending);
+        open.insert((pending.household.clone(), id), pending);
     }
 
-    /// Whether `id` is open at `now` (for tests and the API).
-    pub fn is_open(&self, id: &SessionId, now: Timestamp) -> bool {
-        self.lock().get(id).is_some_and(|p| p.expires > now)
+    /// Whether the household's session `id` is open at `now`.
+    pub fn is_open(&self, household: &HouseholdId, id: &SessionId, now: Timestamp) -> bool {
+        self.lock()
+            .get(&(household.clone(), id.clone()))
+            .is_some_and(|p| p.expires > now)
     }
 
     /// Forgets every session that expired by `now`; returns how many are left.
@@ -112,7 +117,7 @@ impl Sessions {
         open.len()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SessionId, Pending>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(HouseholdId, SessionId), Pending>> {
         self.open.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -147,8 +152,16 @@ mod tests {
         let t0: Timestamp = "2026-11-25T08:00:00Z".parse().unwrap();
         let id = SessionId::new("s1");
         sessions.keep(id.clone(), pending("h", "d"), t0);
-        assert!(sessions.is_open(&id, t0 + SignedDuration::from_secs(59)));
-        assert!(!sessions.is_open(&id, t0 + SignedDuration::from_secs(60)));
+        assert!(sessions.is_open(
+            &HouseholdId::new("h"),
+            &id,
+            t0 + SignedDuration::from_secs(59)
+        ));
+        assert!(!sessions.is_open(
+            &HouseholdId::new("h"),
+            &id,
+            t0 + SignedDuration::from_secs(60)
+        ));
         let late = t0 + SignedDuration::from_secs(61);
         assert!(sessions
             .take(&id, &HouseholdId::new("h"), &DeviceId::new("d"), late)
@@ -169,12 +182,24 @@ mod tests {
             .take(&id, &HouseholdId::new("h"), &DeviceId::new("other"), t0)
             .is_none());
         assert!(
-            sessions.is_open(&id, t0),
+            sessions.is_open(&HouseholdId::new("h"), &id, t0),
             "a stranger's attempt leaves the session alone"
         );
         assert!(sessions
             .take(&id, &HouseholdId::new("h"), &DeviceId::new("d"), t0)
             .is_some());
-        assert!(!sessions.is_open(&id, t0), "taking ends it");
+        // Another household choosing the same id has a session of its own.
+        sessions.keep(id.clone(), pending("h", "d"), t0);
+        sessions.keep(id.clone(), pending("other", "d"), t0);
+        assert!(sessions
+            .take(&id, &HouseholdId::new("h"), &DeviceId::new("d"), t0)
+            .is_some());
+        assert!(sessions
+            .take(&id, &HouseholdId::new("other"), &DeviceId::new("d"), t0)
+            .is_some());
+        assert!(
+            !sessions.is_open(&HouseholdId::new("h"), &id, t0),
+            "taking ends it"
+        );
     }
 }

@@ -374,6 +374,9 @@ async fn update_household(
             ));
         }
     }
+    if let Some(name) = &patch.name {
+        checked_name(name, "a household name")?;
+    }
     let update = HouseholdUpdate {
         name: patch.name,
         time_zone: patch.time_zone,

@@ -56,14 +56,14 @@
 //!   never loses a firing; a crash after the sink took a firing but before its acknowledgement
 //!   was committed delivers it again after the restart, with the same [`hark_store::FiringId`].
 //!   A sink that must not ring twice stores that id with the event (the server's per-device
-//!   event queue does) and drops a repeat: exactly-once ringing is then the sink's insert of a
+//!   event queue is to do so) and drops a repeat: exactly-once ringing is then the sink's insert of a
 //!   unique key, not a promise this crate could keep alone. Several nodes running loops over one
 //!   PostgreSQL record each occurrence once, but may each deliver it: run one loop, or rely on
 //!   the same id.
 //!
 //! # Failure points
 //!
-//! With the `failpoints` feature (the crate's tests turn it on), [`Scheduler::fail_at`] arms a
+//! With the `failpoints` feature (the crate's tests turn it on), `Scheduler::fail_at` arms a
 //! named point; the pass that reaches it stops there with [`SchedulerError::Crashed`], as if
 //! the process died, and the scheduler stays stopped. A test then starts a fresh scheduler on
 //! the same database and checks that nothing was lost and nothing recorded twice.

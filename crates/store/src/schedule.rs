@@ -305,7 +305,8 @@ macro_rules! update_set {
     };
 }
 
-/// Names, labels: the store's usual limit. A reminder's text may be longer.
+/// A reminder's text: at most this many characters (names and labels keep the store's usual
+/// limit of 100).
 const MAX_TEXT_CHARS: usize = 500;
 
 impl Store {

@@ -1,8 +1,9 @@
 //! One statement, two engines.
 //!
-//! Every store call is a single SQL statement (an insert, a select, an update with
-//! `RETURNING`), so every call is atomic on its own and the code above this module is written
-//! once for both engines. Statements use PostgreSQL's `$1` placeholders; the SQLite side rewrites
+//! Almost every store call is a single SQL statement (an insert, a select, an update with
+//! `RETURNING`), so the call is atomic on its own and the code above this module is written
+//! once for both engines. The few that must change two tables at once (marking a scheduled item
+//! fired and recording the firing) run a fixed list of [`Step`]s in one transaction. Statements use PostgreSQL's `$1` placeholders; the SQLite side rewrites
 //! them to `?1`, which SQLite binds by the same number. Values cross this seam as [`Value`]: the
 //! three column types the schema uses (BIGINT, DOUBLE PRECISION, TEXT) and NULL.
 
@@ -99,6 +100,16 @@ fn unexpected(column: usize, what: &str) -> StoreError {
     StoreError::Database(format!("column {column} of a stored row: expected {what}"))
 }
 
+/// One statement of a transaction.
+#[derive(Debug)]
+pub(crate) struct Step {
+    pub(crate) sql: &'static str,
+    pub(crate) params: Vec<Value>,
+    /// If this statement changes no row, the whole transaction is rolled back: that is how a
+    /// step says "only if the row is still as I read it".
+    pub(crate) required: bool,
+}
+
 /// The engine behind a [`crate::Store`].
 // One per store, behind an `Arc`: the size difference costs nothing.
 #[allow(clippy::large_enum_variant)]
@@ -121,6 +132,15 @@ impl Backend {
         match self {
             Backend::Sqlite(db) => db.execute(sql, params).await,
             Backend::Postgres(db) => db.execute(sql, params).await,
+        }
+    }
+
+    /// Runs the steps in one transaction. `Ok(false)`: a required step changed no row, and
+    /// nothing was written. `Ok(true)`: every step ran and the transaction committed.
+    pub(crate) async fn transaction(&self, steps: Vec<Step>) -> Result<bool> {
+        match self {
+            Backend::Sqlite(db) => db.transaction(steps).await,
+            Backend::Postgres(db) => db.transaction(steps).await,
         }
     }
 }

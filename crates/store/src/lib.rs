@@ -1,4 +1,5 @@
-//! hark's durable store: households, their devices, and the API tokens that act for them.
+//! hark's durable store: households, their devices, the API tokens that act for them, and
+//! their timers, alarms and reminders (see `schedule.rs`).
 //!
 //! One API, [`Store`], over two engines:
 //!
@@ -15,6 +16,8 @@
 //!
 //! - **Durable before it returns.** Every method is one statement, committed on its own: with
 //!   SQLite in write-ahead-log mode and `synchronous=FULL`, with PostgreSQL by its normal commit.
+//!   The exceptions, [`Store::mark_fired`] and [`Store::mark_missed`], change an item and record
+//!   its firing in one transaction, committed the same way.
 //! - **One household at a time.** Every read and write of a household's devices and tokens
 //!   filters by the household id in SQL; an id of household A asked with household B is not
 //!   found. A device-scoped token references (household, device), so it can only name a device
@@ -34,6 +37,7 @@ mod db;
 mod error;
 mod migrate;
 mod postgres;
+mod schedule;
 mod sqlite;
 mod store;
 mod token;
@@ -42,5 +46,9 @@ mod types;
 pub use error::{Result, StoreError};
 pub use migrate::SCHEMA_VERSION;
 pub use postgres::POOL_SIZE as POSTGRES_POOL_SIZE;
+pub use schedule::{
+    Firing, FiringId, FiringOutcome, ItemChange, ItemId, ItemKind, ItemState, NewItem,
+    ScheduledItem,
+};
 pub use store::Store;
 pub use types::{HouseholdUpdate, Scope, TokenInfo};

@@ -17,10 +17,16 @@ pub(crate) struct Migration {
 
 /// Every migration, in order. Versions are 1, 2, 3, ... with no gaps; never edit one that has
 /// been released, add the next.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    sql: include_str!("../migrations/0001_households_devices_tokens.sql"),
-}];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        sql: include_str!("../migrations/0001_households_devices_tokens.sql"),
+    },
+    Migration {
+        version: 2,
+        sql: include_str!("../migrations/0002_scheduled_items.sql"),
+    },
+];
 
 /// The schema version this code writes and reads.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

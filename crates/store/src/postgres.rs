@@ -22,7 +22,7 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::types::{IsNull, ToSql, Type};
 use tokio_postgres::{Client, Config, NoTls, Statement};
 
-use crate::db::{Row, Value};
+use crate::db::{Row, Step, Value};
 use crate::error::chain;
 use crate::{migrate, Result, StoreError};
 
@@ -110,6 +110,32 @@ impl Db {
             .execute(&statement, &refs(&params))
             .await
             .map_err(error)
+    }
+
+    pub(crate) async fn transaction(&self, steps: Vec<Step>) -> Result<bool> {
+        let mut lease = self.lease().await?;
+        let conn = lease.conn();
+        let mut statements = Vec::with_capacity(steps.len());
+        for step in &steps {
+            statements.push(conn.statement(step.sql).await?);
+        }
+        let tx = conn.client.transaction().await.map_err(error)?;
+        for (step, statement) in steps.iter().zip(&statements) {
+            let changed = match tx.execute(statement, &refs(&step.params)).await {
+                Ok(changed) => changed,
+                Err(e) => {
+                    // Roll back now, not when the transaction drops (see `migrate`).
+                    let _ = tx.rollback().await;
+                    return Err(error(e));
+                }
+            };
+            if step.required && changed == 0 {
+                tx.rollback().await.map_err(error)?;
+                return Ok(false);
+            }
+        }
+        tx.commit().await.map_err(error)?;
+        Ok(true)
     }
 
     fn idle(&self) -> std::sync::MutexGuard<'_, Vec<Conn>> {

@@ -19,7 +19,7 @@ use std::time::Duration;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{ffi, Connection, TransactionBehavior};
 
-use crate::db::{Row, Value};
+use crate::db::{Row, Step, Value};
 use crate::error::chain;
 use crate::{migrate, Result, StoreError};
 
@@ -75,6 +75,26 @@ impl Db {
         .await
     }
 
+    pub(crate) async fn transaction(&self, steps: Vec<Step>) -> Result<bool> {
+        self.run(move |conn| {
+            // IMMEDIATE: take the write lock before the first read, so the steps see and
+            // change the rows as one writer.
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            for step in &steps {
+                let changed = tx
+                    .prepare_cached(&placeholders(step.sql))?
+                    .execute(rusqlite::params_from_iter(step.params.iter()))?;
+                if step.required && changed == 0 {
+                    tx.rollback()?;
+                    return Ok(false);
+                }
+            }
+            tx.commit()?;
+            Ok(true)
+        })
+        .await
+    }
+
     /// Runs `work` with the connection on the blocking pool.
     async fn run<T, F>(&self, work: F) -> Result<T>
     where
@@ -84,7 +104,8 @@ impl Db {
         let conn = Arc::clone(&self.conn);
         tokio::task::spawn_blocking(move || {
             // A panic while the lock was held cannot leave a half-done write behind: every
-            // call is one statement, which SQLite commits or rolls back whole.
+            // call is one statement or one transaction, which SQLite commits or rolls back
+            // whole (a transaction dropped by a panic rolls back).
             let mut conn = conn.lock().unwrap_or_else(PoisonError::into_inner);
             work(&mut conn).map_err(error)
         })

@@ -1,4 +1,5 @@
-//! [`Store`]: the API, written once over both engines.
+//! [`Store`]: the API, written once over both engines (the scheduled items' part of it is in
+//! `schedule.rs`).
 //!
 //! Every method is one SQL statement, and every statement that touches a household's devices or
 //! tokens names the household in its `WHERE` clause (or, for inserts, in a reference the schema
@@ -24,7 +25,7 @@ use crate::{postgres, sqlite, token, Result, StoreError};
 /// many tasks at once. Every write has been committed durably when its method returns.
 #[derive(Clone)]
 pub struct Store {
-    inner: Arc<Backend>,
+    pub(crate) inner: Arc<Backend>,
 }
 
 /// Names, labels: at most this many characters.
@@ -468,7 +469,7 @@ impl fmt::Debug for Store {
     }
 }
 
-fn one(rows: Vec<Row>) -> Result<Row> {
+pub(crate) fn one(rows: Vec<Row>) -> Result<Row> {
     rows.into_iter()
         .next()
         .ok_or_else(|| StoreError::Database("the statement returned no row".into()))
@@ -534,16 +535,16 @@ fn location_values(location: Option<&Location>) -> (Value, Value, Value) {
 
 /// Times are stored as milliseconds; the records returned carry the stored value, so what a
 /// write returns equals what a later read finds.
-fn to_millisecond(time: Timestamp) -> Result<Timestamp> {
+pub(crate) fn to_millisecond(time: Timestamp) -> Result<Timestamp> {
     Timestamp::from_millisecond(time.as_millisecond())
         .map_err(|e| StoreError::Invalid(format!("time {time} cannot be stored: {e}")))
 }
 
-fn millis(time: Timestamp) -> Value {
+pub(crate) fn millis(time: Timestamp) -> Value {
     Value::Int(time.as_millisecond())
 }
 
-fn timestamp(millisecond: i64) -> Result<Timestamp> {
+pub(crate) fn timestamp(millisecond: i64) -> Result<Timestamp> {
     Timestamp::from_millisecond(millisecond).map_err(|e| {
         StoreError::Database(format!(
             "a stored time ({millisecond} ms) is out of range: {e}"
@@ -566,7 +567,7 @@ fn clean_label(label: &str) -> Result<String> {
     clean_text("a token's label", label)
 }
 
-fn clean_text(what: &str, text: &str) -> Result<String> {
+pub(crate) fn clean_text(what: &str, text: &str) -> Result<String> {
     if text.chars().any(|c| c.is_control() && !c.is_whitespace()) {
         return Err(StoreError::Invalid(format!(
             "{what} must not contain control characters"

@@ -10,4 +10,5 @@ mod devices;
 mod durability;
 mod households;
 mod isolation;
+mod scheduled;
 mod tokens;

@@ -1,0 +1,333 @@
+//! Timers, alarms and reminders: created, changed with optimistic concurrency, found due, and
+//! marked fired exactly once per occurrence.
+
+use hark_core::{DeviceId, HouseholdId};
+use hark_store::{
+    FiringOutcome, ItemChange, ItemId, ItemKind, ItemState, NewItem, ScheduledItem, Store,
+    StoreError,
+};
+use jiff::{SignedDuration, Timestamp};
+
+use crate::support::t;
+
+/// A whole-millisecond instant, as the store keeps them.
+fn ms(seconds: i64) -> Timestamp {
+    Timestamp::from_millisecond(t(seconds).as_millisecond()).unwrap()
+}
+
+async fn home(store: &Store, name: &str) -> (HouseholdId, DeviceId) {
+    let household = store
+        .create_household(name, "Europe/Berlin", None, t(0))
+        .await
+        .unwrap();
+    let device = store
+        .add_device(&household.id, "kitchen", t(0))
+        .await
+        .unwrap();
+    (household.id, device.id)
+}
+
+fn timer(device: &DeviceId, due: i64, seconds: i64) -> NewItem {
+    NewItem {
+        device: device.clone(),
+        kind: ItemKind::Timer,
+        name: Some("  pasta ".into()),
+        label: None,
+        text: None,
+        due_at: t(due),
+        duration: Some(SignedDuration::from_secs(seconds)),
+        recurrence: None,
+        time_zone: None,
+    }
+}
+
+fn alarm(device: &DeviceId, due: i64, rule: Option<&str>) -> NewItem {
+    NewItem {
+        device: device.clone(),
+        kind: ItemKind::Alarm,
+        name: None,
+        label: Some("wake up".into()),
+        text: None,
+        due_at: t(due),
+        duration: None,
+        recurrence: rule.map(str::to_owned),
+        time_zone: rule.map(|_| "Europe/Berlin".to_owned()),
+    }
+}
+
+async fn reload(store: &Store, item: &ScheduledItem) -> ScheduledItem {
+    store
+        .item(&item.household, &item.id)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+both! {
+    async fn create_get_list(fx: &Fixture) {
+        let store = &fx.store;
+        let (hh, dev) = home(store, "Home").await;
+        let pasta = store.create_item(&hh, timer(&dev, 60, 60), t(0)).await.unwrap();
+        assert!(pasta.id.as_str().starts_with("tmr_"), "{}", pasta.id);
+        assert_eq!(pasta.name.as_deref(), Some("pasta"));
+        assert_eq!(pasta.state, ItemState::Pending);
+        assert_eq!(pasta.due_at, ms(60));
+        assert_eq!(pasta.duration, Some(SignedDuration::from_secs(60)));
+        assert_eq!((pasta.version, pasta.fire_count), (1, 0));
+        let wake = store
+            .create_item(&hh, alarm(&dev, 3600, Some(r#"{"weekdays":["monday"],"time":"07:00"}"#)), t(1))
+            .await
+            .unwrap();
+        assert!(wake.id.as_str().starts_with("alm_"));
+        let call = store
+            .create_item(
+                &hh,
+                NewItem {
+                    kind: ItemKind::Reminder,
+                    text: Some("call  mum".into()),
+                    label: None,
+                    name: None,
+                    ..alarm(&dev, 7200, None)
+                },
+                t(2),
+            )
+            .await
+            .unwrap();
+        assert_eq!(call.text.as_deref(), Some("call mum"));
+
+        assert_eq!(store.item(&hh, &pasta.id).await.unwrap(), Some(pasta.clone()));
+        assert_eq!(
+            store.items(&hh, None, None).await.unwrap(),
+            vec![pasta.clone(), wake.clone(), call.clone()]
+        );
+        assert_eq!(store.items(&hh, Some(ItemKind::Alarm), None).await.unwrap(), vec![wake.clone()]);
+        assert_eq!(
+            store.items(&hh, None, Some(ItemState::Pending)).await.unwrap().len(),
+            3
+        );
+        assert!(store.items(&hh, None, Some(ItemState::Paused)).await.unwrap().is_empty());
+        assert_eq!(store.item(&hh, &ItemId::new("tmr_nosuchitem")).await.unwrap(), None);
+
+        // Reopening keeps them.
+        let again = fx.open_again().await.unwrap();
+        assert_eq!(again.items(&hh, None, None).await.unwrap(), vec![pasta, wake, call]);
+    }
+
+    async fn shapes_are_checked(fx: &Fixture) {
+        let store = &fx.store;
+        let (hh, dev) = home(store, "Home").await;
+        let bad = [
+            NewItem { duration: None, ..timer(&dev, 60, 60) },
+            NewItem { duration: Some(SignedDuration::from_secs(5)), ..alarm(&dev, 60, None) },
+            NewItem { recurrence: Some("{}".into()), ..timer(&dev, 60, 60) },
+            NewItem { time_zone: None, ..alarm(&dev, 60, Some("{}")) },
+            NewItem { name: Some("x".repeat(101)), ..timer(&dev, 60, 60) },
+        ];
+        for new in bad {
+            let error = store.create_item(&hh, new.clone(), t(0)).await.unwrap_err();
+            assert!(matches!(error, StoreError::Invalid(_)), "{new:?}: {error:?}");
+        }
+        // A device of no household, or of another one.
+        let error = store
+            .create_item(&hh, timer(&DeviceId::new("dev_nosuchdevice"), 60, 60), t(0))
+            .await
+            .unwrap_err();
+        assert_eq!(error, StoreError::NotFound);
+        assert!(store.items(&hh, None, None).await.unwrap().is_empty());
+    }
+
+    async fn pause_resume_adjust_cancel(fx: &Fixture) {
+        let store = &fx.store;
+        let (hh, dev) = home(store, "Home").await;
+        let item = store.create_item(&hh, timer(&dev, 100, 100), t(0)).await.unwrap();
+
+        let paused = store.update_item(&hh, &item.id, Some(1), ItemChange::Pause, t(30)).await.unwrap();
+        assert_eq!(paused.state, ItemState::Paused);
+        assert_eq!(paused.remaining, Some(SignedDuration::from_secs(70)));
+        assert_eq!(paused.version, 2);
+        assert_eq!(paused.updated_at, ms(30));
+
+        // Paused twice: refused, saying why.
+        let error = store.update_item(&hh, &item.id, None, ItemChange::Pause, t(31)).await.unwrap_err();
+        assert_eq!(error, StoreError::Invalid("a paused timer cannot be paused".into()));
+        // A stale version: a conflict.
+        let error = store.update_item(&hh, &item.id, Some(1), ItemChange::Resume, t(31)).await.unwrap_err();
+        assert!(matches!(error, StoreError::Conflict(_)), "{error:?}");
+
+        let adjusted = store
+            .update_item(&hh, &item.id, Some(2), ItemChange::Adjust(SignedDuration::from_secs(10)), t(40))
+            .await
+            .unwrap();
+        assert_eq!(adjusted.remaining, Some(SignedDuration::from_secs(80)));
+        assert_eq!(adjusted.duration, Some(SignedDuration::from_secs(110)));
+        let error = store
+            .update_item(&hh, &item.id, None, ItemChange::Adjust(SignedDuration::from_secs(-80)), t(40))
+            .await
+            .unwrap_err();
+        assert_eq!(error, StoreError::Invalid("that would end the timer before now".into()));
+
+        let resumed = store.update_item(&hh, &item.id, Some(3), ItemChange::Resume, t(200)).await.unwrap();
+        assert_eq!(resumed.state, ItemState::Pending);
+        assert_eq!(resumed.due_at, ms(280));
+        assert_eq!(resumed.remaining, None);
+
+        let moved = store
+            .update_item(&hh, &item.id, None, ItemChange::Adjust(SignedDuration::from_secs(-30)), t(200))
+            .await
+            .unwrap();
+        assert_eq!(moved.due_at, ms(250));
+
+        let cancelled = store.update_item(&hh, &item.id, None, ItemChange::Cancel, t(201)).await.unwrap();
+        assert_eq!(cancelled.state, ItemState::Cancelled);
+        assert_eq!(cancelled.version, 6);
+        let error = store.update_item(&hh, &item.id, None, ItemChange::Cancel, t(202)).await.unwrap_err();
+        assert_eq!(error, StoreError::Invalid("a cancelled timer cannot be cancelled".into()));
+        let error = store
+            .update_item(&hh, &ItemId::new("tmr_nosuchitem"), None, ItemChange::Cancel, t(202))
+            .await
+            .unwrap_err();
+        assert_eq!(error, StoreError::NotFound);
+        assert_eq!(reload(store, &item).await, cancelled);
+    }
+
+    async fn due_items_across_households_in_order(fx: &Fixture) {
+        let store = &fx.store;
+        let (a, a_dev) = home(store, "A").await;
+        let (b, b_dev) = home(store, "B").await;
+        let a1 = store.create_item(&a, timer(&a_dev, 30, 30), t(0)).await.unwrap();
+        let b1 = store.create_item(&b, timer(&b_dev, 10, 10), t(0)).await.unwrap();
+        let a2 = store.create_item(&a, timer(&a_dev, 20, 20), t(0)).await.unwrap();
+        let late = store.create_item(&b, timer(&b_dev, 99, 99), t(0)).await.unwrap();
+        let paused = store.create_item(&a, timer(&a_dev, 5, 5), t(0)).await.unwrap();
+        store.update_item(&a, &paused.id, None, ItemChange::Pause, t(1)).await.unwrap();
+
+        assert_eq!(store.next_due().await.unwrap(), Some(ms(10)));
+        let ids = |items: Vec<ScheduledItem>| items.into_iter().map(|i| i.id).collect::<Vec<_>>();
+        assert_eq!(ids(store.due_items(t(30), 10).await.unwrap()), vec![b1.id.clone(), a2.id.clone(), a1.id.clone()]);
+        assert_eq!(ids(store.due_items(t(30), 2).await.unwrap()), vec![b1.id, a2.id]);
+        assert!(store.due_items(t(9), 10).await.unwrap().is_empty());
+        let _ = late;
+    }
+
+    async fn mark_fired_is_idempotent(fx: &Fixture) {
+        let store = &fx.store;
+        let (hh, dev) = home(store, "Home").await;
+        let item = store.create_item(&hh, timer(&dev, 10, 10), t(0)).await.unwrap();
+
+        let firing = store.mark_fired(&item.id, 1, None, t(11)).await.unwrap().unwrap();
+        assert_eq!(firing.id.as_str(), format!("{}.1", item.id));
+        assert_eq!((firing.household.clone(), firing.device.clone()), (hh.clone(), dev.clone()));
+        assert_eq!(firing.outcome, FiringOutcome::Fired);
+        assert_eq!((firing.due_at, firing.fired_at, firing.delivered_at), (ms(10), ms(11), None));
+        assert_eq!(firing.name.as_deref(), Some("pasta"));
+        let fired = reload(store, &item).await;
+        assert_eq!((fired.state, fired.version, fired.fire_count), (ItemState::Fired, 2, 1));
+
+        // The same call again (a restart that did not know it had committed), and from a
+        // second node: nothing more is recorded.
+        assert_eq!(store.mark_fired(&item.id, 1, None, t(12)).await.unwrap(), None);
+        let other = fx.open_again().await.unwrap();
+        assert_eq!(other.mark_fired(&item.id, 1, None, t(12)).await.unwrap(), None);
+        assert_eq!(other.mark_missed(&item.id, 2, None, t(12)).await.unwrap(), None);
+        assert_eq!(reload(store, &item).await, fired);
+        assert_eq!(store.undelivered_firings(10).await.unwrap(), vec![firing.clone()]);
+        assert!(store.due_items(t(100), 10).await.unwrap().is_empty());
+
+        // Acknowledged once.
+        assert!(store.ack_firing(&firing.id, t(13)).await.unwrap());
+        assert!(!store.ack_firing(&firing.id, t(14)).await.unwrap());
+        assert!(store.undelivered_firings(10).await.unwrap().is_empty());
+        let listed = store.firings(&hh, None, 10).await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].delivered_at, Some(ms(13)));
+
+        // A cancelled item is not fired.
+        let gone = store.create_item(&hh, timer(&dev, 20, 20), t(0)).await.unwrap();
+        store.update_item(&hh, &gone.id, None, ItemChange::Cancel, t(1)).await.unwrap();
+        assert_eq!(store.mark_fired(&gone.id, 2, None, t(21)).await.unwrap(), None);
+        assert_eq!(store.mark_fired(&gone.id, 1, None, t(21)).await.unwrap(), None);
+    }
+
+    async fn many_nodes_marking_at_once_fire_once(fx: &Fixture) {
+        let store = &fx.store;
+        let (hh, dev) = home(store, "Home").await;
+        let item = store.create_item(&hh, timer(&dev, 10, 10), t(0)).await.unwrap();
+        let mut tasks = Vec::new();
+        for _ in 0..8 {
+            let node = fx.open_again().await.unwrap();
+            let id = item.id.clone();
+            tasks.push(tokio::spawn(async move { node.mark_fired(&id, 1, None, t(11)).await }));
+        }
+        let mut recorded = 0;
+        for task in tasks {
+            if task.await.unwrap().unwrap().is_some() {
+                recorded += 1;
+            }
+        }
+        assert_eq!(recorded, 1);
+        assert_eq!(store.firings(&hh, None, 10).await.unwrap().len(), 1);
+        assert_eq!(reload(store, &item).await.fire_count, 1);
+    }
+
+    async fn recurring_items_advance_and_missed_is_recorded(fx: &Fixture) {
+        let store = &fx.store;
+        let (hh, dev) = home(store, "Home").await;
+        let rule = r#"{"weekdays":["monday"],"time":"07:00"}"#;
+        let wake = store.create_item(&hh, alarm(&dev, 100, Some(rule)), t(0)).await.unwrap();
+        let first = store.mark_fired(&wake.id, 1, Some(t(200)), t(100)).await.unwrap().unwrap();
+        let after = reload(store, &wake).await;
+        assert_eq!((after.state, after.due_at, after.version), (ItemState::Pending, ms(200), 2));
+        let second = store.mark_missed(&wake.id, 2, Some(t(300)), t(999)).await.unwrap().unwrap();
+        assert_eq!(second.outcome, FiringOutcome::Missed);
+        assert_eq!(second.due_at, ms(200));
+        assert_ne!(first.id, second.id);
+        let after = reload(store, &wake).await;
+        assert_eq!((after.state, after.due_at, after.fire_count), (ItemState::Pending, ms(300), 2));
+
+        // A one-off missed item stays, as missed, and is listed as such.
+        let once = store.create_item(&hh, alarm(&dev, 50, None), t(0)).await.unwrap();
+        store.mark_missed(&once.id, 1, None, t(5000)).await.unwrap().unwrap();
+        assert_eq!(reload(store, &once).await.state, ItemState::Missed);
+        let missed = store.firings(&hh, Some(FiringOutcome::Missed), 10).await.unwrap();
+        assert_eq!(missed.iter().map(|f| &f.item).collect::<Vec<_>>(), vec![&once.id, &wake.id]);
+
+        // A recurring alarm is not snoozed in place; a fired one-off is.
+        let error = store
+            .update_item(&hh, &wake.id, None, ItemChange::Snooze(t(400)), t(301))
+            .await
+            .unwrap_err();
+        assert!(matches!(error, StoreError::Invalid(_)), "{error:?}");
+        let fired = store.create_item(&hh, alarm(&dev, 60, None), t(0)).await.unwrap();
+        store.mark_fired(&fired.id, 1, None, t(60)).await.unwrap().unwrap();
+        let snoozed = store.update_item(&hh, &fired.id, Some(2), ItemChange::Snooze(t(600)), t(61)).await.unwrap();
+        assert_eq!((snoozed.state, snoozed.due_at), (ItemState::Pending, ms(600)));
+        // The snoozed occurrence is a new one: it fires again, under a new firing id.
+        let again = store.mark_fired(&fired.id, 3, None, t(600)).await.unwrap().unwrap();
+        assert_eq!(again.id.as_str(), format!("{}.3", fired.id));
+    }
+
+    async fn one_household_cannot_reach_anothers_items(fx: &Fixture) {
+        let store = &fx.store;
+        let (a, a_dev) = home(store, "A").await;
+        let (b, b_dev) = home(store, "B").await;
+        let item = store.create_item(&a, timer(&a_dev, 60, 60), t(0)).await.unwrap();
+        // B cannot see, change or cancel it, nor set one on A's device.
+        assert_eq!(store.item(&b, &item.id).await.unwrap(), None);
+        assert!(store.items(&b, None, None).await.unwrap().is_empty());
+        for change in [ItemChange::Pause, ItemChange::Cancel, ItemChange::Reschedule(t(9))] {
+            let error = store.update_item(&b, &item.id, None, change, t(1)).await.unwrap_err();
+            assert_eq!(error, StoreError::NotFound, "{change:?}");
+        }
+        let error = store.create_item(&b, timer(&a_dev, 60, 60), t(0)).await.unwrap_err();
+        assert_eq!(error, StoreError::NotFound);
+        store.create_item(&b, timer(&b_dev, 60, 60), t(0)).await.unwrap();
+        store.mark_fired(&item.id, 1, None, t(60)).await.unwrap().unwrap();
+        assert!(store.firings(&b, None, 10).await.unwrap().is_empty());
+        assert_eq!(reload(store, &item).await.state, ItemState::Fired);
+        assert_eq!(store.items(&b, None, None).await.unwrap().len(), 1);
+
+        // Removing a device removes its items.
+        assert!(store.remove_device(&a, &a_dev).await.unwrap());
+        assert!(store.items(&a, None, None).await.unwrap().is_empty());
+    }
+}

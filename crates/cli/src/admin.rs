@@ -6,7 +6,7 @@ use anyhow::{anyhow, bail, Result};
 use clap::Subcommand;
 use hark_core::{Clock, HouseholdId, SystemClock, TokenId};
 use hark_server::{bootstrap, open_store, Config};
-use hark_store::{Scope, Store};
+use hark_store::{NewHousehold, Scope, Store};
 
 use crate::settings::Settings;
 
@@ -145,13 +145,7 @@ pub fn token(settings: &Settings, command: TokenCommand) -> Result<()> {
                 let scope = match device {
                     None => Scope::Admin,
                     Some(key) => {
-                        let by_id = store
-                            .device(&household, &hark_core::DeviceId::new(&key))
-                            .await?;
-                        let found = match by_id {
-                            Some(d) => Some(d),
-                            None => store.device_by_name(&household, &key).await?,
-                        };
+                        let found = hark_server::find_device(&store, &household, &key).await?;
                         Scope::Device(
                             found
                                 .ok_or_else(|| anyhow!("no device '{key}' in the household"))?
@@ -226,17 +220,19 @@ pub fn household_command(settings: &Settings, command: HouseholdCommand) -> Resu
                         .unwrap_or("UTC")
                         .to_string()
                 });
-                let now = SystemClock.now();
-                let household = store
-                    .create_household(name.trim(), &zone, None, now)
+                let new = NewHousehold {
+                    name: &name,
+                    time_zone: &zone,
+                    location: None,
+                    device: &config.device,
+                    token_label: "admin",
+                };
+                let founded = store
+                    .create_household_with_admin(new, SystemClock.now())
                     .await?;
-                let device = store.add_device(&household.id, &config.device, now).await?;
-                let (_, secret) = store
-                    .create_token(&household.id, "admin", Scope::Admin, now)
-                    .await?;
-                println!("household\t{}", household.id);
-                println!("device\t{}\t{}", device.id, device.name);
-                println!("token\t{secret}");
+                println!("household\t{}", founded.household.id);
+                println!("device\t{}\t{}", founded.device.id, founded.device.name);
+                println!("token\t{}", founded.secret);
             }
             HouseholdCommand::List => {
                 for household in store.households().await? {

@@ -106,10 +106,19 @@ fn local(config: &Config, text: &str, session: Option<&str>) -> Result<Value> {
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let (server, _) = Server::open(config, hark_skills::builtin().context("loading the built-in skills")?, Arc::new(SystemClock)).await?;
+        let (server, _) = Server::open(
+            config,
+            hark_skills::builtin().context("loading the built-in skills")?,
+            Arc::new(SystemClock),
+        )
+        .await?;
         let household = match &config.token {
             Some(token) => {
-                let info = server.store.authenticate(token).await?.ok_or_else(|| anyhow!("the token is unknown or revoked"))?;
+                let info = server
+                    .store
+                    .authenticate(token)
+                    .await?
+                    .ok_or_else(|| anyhow!("the token is unknown or revoked"))?;
                 server.store.household(&info.household).await?
             }
             None => server.store.households().await?.into_iter().next(),
@@ -119,15 +128,16 @@ fn local(config: &Config, text: &str, session: Option<&str>) -> Result<Value> {
             .store
             .device_by_name(&household.id, &config.device)
             .await?
-            .ok_or_else(|| anyhow!("the household has no device named '{}' (hark device add {0})", config.device))?;
+            .ok_or_else(|| {
+                anyhow!(
+                    "the household has no device named '{}' (hark device add {0})",
+                    config.device
+                )
+            })?;
         let session = session.map(SessionId::new);
-        let reply = server.assistant.converse(&household, &device, text, session.as_ref());
-        Ok(json!({
-            "intent": reply.intent.map(|i| json!({"name": i.name, "slots": i.slots, "raw": i.raw, "confidence": i.confidence})),
-            "speech": reply.speech,
-            "session": reply.session,
-            "expects_reply": reply.expects_reply,
-            "effects": reply.effects,
-        }))
+        let reply = server
+            .assistant
+            .converse(&household, &device, text, session.as_ref());
+        Ok(reply.to_json())
     })
 }

@@ -34,10 +34,11 @@ async fn serve(config: Config) -> Result<()> {
         "hark is listening on http://{address} (database: {})",
         server.store.backend_name()
     );
+    let ask = ask_command(&config, address);
     if let Some(first) = &bootstrap {
-        print_bootstrap(first, &format!("http://{address}"));
+        print_bootstrap(first, &format!("http://{address}"), &ask);
     } else {
-        println!("Talk to it: hark ask \"what time is it\"");
+        println!("Talk to it: {ask} \"what time is it\"");
     }
     use std::io::Write;
     std::io::stdout().flush()?;
@@ -46,7 +47,21 @@ async fn serve(config: Config) -> Result<()> {
     Ok(())
 }
 
-fn print_bootstrap(first: &Bootstrap, url: &str) {
+/// `hark ask` with the options this server needs when they are not the defaults.
+fn ask_command(config: &Config, address: std::net::SocketAddr) -> String {
+    let defaults = Config::default();
+    let mut command = "hark ask".to_string();
+    let url = format!("http://{address}");
+    if url != defaults.server {
+        command.push_str(&format!(" --server {url}"));
+    }
+    if config.data_dir != defaults.data_dir {
+        command.push_str(&format!(" --data-dir {}", config.data_dir.display()));
+    }
+    command
+}
+
+fn print_bootstrap(first: &Bootstrap, url: &str, ask: &str) {
     println!();
     println!(
         "First start: created the household \"{}\" ({}), time zone {}.",
@@ -65,7 +80,7 @@ fn print_bootstrap(first: &Bootstrap, url: &str) {
     }
     println!();
     println!("Talk to it:");
-    println!("  hark ask \"what time is it\"");
+    println!("  {ask} \"what time is it\"");
     println!(
         "  curl -s {url}/v1/converse -H 'Authorization: Bearer {}' -H 'Content-Type: application/json' -d '{{\"text\": \"what time is it\", \"device\": \"{}\"}}'",
         first.token, first.device.name

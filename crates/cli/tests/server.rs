@@ -147,7 +147,7 @@ fn serve_on(dir: &Path, db: &Database) -> Running {
         if let Some(rest) = line.strip_prefix("Admin token (shown once; keep it secret): ") {
             token = Some(rest.trim().to_string());
         }
-        if line.contains("hark ask \"what time is it\"") {
+        if line.contains("hark ask") && line.contains("\"what time is it\"") {
             break;
         }
         line.clear();
@@ -450,6 +450,26 @@ fn bad_requests_get_a_stable_code_and_change_nothing() {
         (status, answer["error"]["code"].as_str()),
         (404, Some("not_found"))
     );
+    let (status, answer) = call("GET", &url, Some(&token), None);
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (405, Some("method_not_allowed"))
+    );
+    let padded =
+        json!({"text": "what time is it", "device": format!("  default{}", " ".repeat(1000))});
+    let (status, _) = call("POST", &url, Some(&token), Some(&padded.to_string()));
+    assert_eq!(
+        status, 200,
+        "a name is its words, whatever the spaces around them"
+    );
+    let long = json!({"text": "hi", "device": "d".repeat(101)});
+    let (status, answer) = call("POST", &url, Some(&token), Some(&long.to_string()));
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (400, Some("invalid_request"))
+    );
+    let (status, _) = call("GET", &devices_url, Some(&format!("x {token}")), None);
+    assert_eq!(status, 401, "only the Bearer scheme");
     // Nothing changed: still the one device of the first start.
     let (_, devices) = call("GET", &devices_url, Some(&token), None);
     assert_eq!(devices.as_array().map(Vec::len), Some(1), "{devices}");
@@ -595,6 +615,49 @@ fn device_tokens_speak_only_for_their_device_and_revoked_tokens_stop_working() {
     assert_eq!(
         (status, answer["error"]["code"].as_str()),
         (403, Some("forbidden"))
+    );
+    // The scheme name is case-insensitive, as HTTP says.
+    let response = agent()
+        .get(&format!("{base}/v1/household"))
+        .header("Authorization", &format!("bearer {device_token}"))
+        .call()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    // Removing a device stops its tokens at once, cache or not.
+    let new_device = json!({"name": "hall"}).to_string();
+    let (status, hall) = call(
+        "POST",
+        &format!("{base}/v1/devices"),
+        Some(&admin),
+        Some(&new_device),
+    );
+    assert_eq!(status, 201);
+    let new_token = json!({"label": "hall", "device": "hall"}).to_string();
+    let (_, hall_token) = call(
+        "POST",
+        &format!("{base}/v1/tokens"),
+        Some(&admin),
+        Some(&new_token),
+    );
+    let hall_token = hall_token["token"].as_str().unwrap().to_string();
+    assert_eq!(
+        converse(&server, &hall_token, json!({"text": "what time is it"})).0,
+        200
+    );
+    let hall_id = hall["id"].as_str().unwrap();
+    assert_eq!(
+        call(
+            "DELETE",
+            &format!("{base}/v1/devices/{hall_id}"),
+            Some(&admin),
+            None
+        )
+        .0,
+        204
+    );
+    assert_eq!(
+        converse(&server, &hall_token, json!({"text": "what time is it"})).0,
+        401
     );
     let id = created["info"]["id"].as_str().unwrap();
     let (status, _) = call(

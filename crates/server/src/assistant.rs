@@ -46,6 +46,19 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// The answer as the API sends it.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "intent": self.intent.as_ref().map(|i| serde_json::json!({
+                "name": i.name, "slots": i.slots, "raw": i.raw, "confidence": i.confidence,
+            })),
+            "speech": self.speech,
+            "session": self.session,
+            "expects_reply": self.expects_reply,
+            "effects": self.effects,
+        })
+    }
+
     /// An answer with no effects.
     fn plain(
         intent: Option<Intent>,
@@ -123,11 +136,6 @@ impl Assistant {
         &self.sessions
     }
 
-    /// The skills, for the API's description of what hark can do.
-    pub fn skill_names(&self) -> Vec<&'static str> {
-        self.skills.iter().map(|s| s.name()).collect()
-    }
-
     /// Answers one turn.
     pub fn converse(
         &self,
@@ -149,12 +157,13 @@ impl Assistant {
         let pending = session.and_then(|id| self.sessions.take(id, &household.id, &device.id, now));
         let session = session.cloned().unwrap_or_else(new_session_id);
 
+        // "Cancel", "never mind" and "stop" end a pending question; the
+        // intent then goes to its skill like any other ("stop" still stops
+        // what the device is doing).
         let ends_session = parsed
             .as_ref()
             .is_some_and(|i| ENDERS.contains(&i.name.as_str()));
-        if let (Some(_), true) = (&pending, ends_session) {
-            return Reply::plain(parsed, self.phrases.ok.clone(), session, false, timings);
-        }
+        let pending = if ends_session { None } else { pending };
 
         // A pending question: does this answer it?
         let (intent, confirmed) = match pending {
@@ -281,6 +290,11 @@ impl Assistant {
                 None => Answer::NoFit,
             },
             Expect::Slot { slot, entity } => {
+                match parsed.map(|i| i.name.as_str()) {
+                    Some("HarkNo") => return Answer::Declined,
+                    Some("HarkYes") => return Answer::NoFit,
+                    _ => {}
+                }
                 if let Some((value, spoken)) =
                     slot_answer(text, entity.as_deref(), &context.entities)
                 {
@@ -412,7 +426,8 @@ mod tests {
         let start: Timestamp = "2026-11-25T07:00:00Z".parse().unwrap();
         let clock = Arc::new(ManualClock::new(start));
         let matcher = Matcher::new(&builtin::grammar("en").unwrap()).unwrap();
-        let skills: Vec<Box<dyn Skill>> = vec![Box::new(TimerSkill)];
+        let mut skills: Vec<Box<dyn Skill>> = vec![Box::new(TimerSkill)];
+        skills.extend(hark_skills::builtin().unwrap());
         let assistant = Assistant::new(
             matcher,
             skills,
@@ -470,10 +485,12 @@ mod tests {
             (third.speech.as_str(), third.expects_reply),
             ("Timer set for 600 seconds.", false)
         );
-        assert!(!f
-            .assistant
-            .sessions()
-            .is_open(&f.household.id, &third.session, f.clock.now()));
+        assert!(!f.assistant.sessions().is_open(
+            &f.household.id,
+            &f.kitchen.id,
+            &third.session,
+            f.clock.now()
+        ));
     }
 
     #[test]
@@ -489,10 +506,65 @@ mod tests {
         let asked = f.say("set a timer", None);
         let ended = f.say("never mind", Some(&asked.session));
         assert_eq!((ended.speech.as_str(), ended.expects_reply), ("OK.", false));
-        assert!(!f
-            .assistant
-            .sessions()
-            .is_open(&f.household.id, &asked.session, f.clock.now()));
+        assert!(!f.assistant.sessions().is_open(
+            &f.household.id,
+            &f.kitchen.id,
+            &asked.session,
+            f.clock.now()
+        ));
+    }
+
+    #[test]
+    fn stop_during_a_question_ends_it_and_still_stops_the_device() {
+        let f = fixture();
+        let asked = f.say("set a timer", None);
+        let stopped = f.say("stop", Some(&asked.session));
+        assert_eq!(stopped.effects, vec![Effect::StopDevice]);
+        assert!(!stopped.expects_reply);
+        assert!(!f.assistant.sessions().is_open(
+            &f.household.id,
+            &f.kitchen.id,
+            &asked.session,
+            f.clock.now()
+        ));
+    }
+
+    #[test]
+    fn yes_or_no_to_a_how_long_question() {
+        let f = fixture();
+        let asked = f.say("set a timer", None);
+        let no = f.say("no", Some(&asked.session));
+        assert_eq!(
+            (no.speech.as_str(), no.expects_reply),
+            ("OK, I won't.", false)
+        );
+        let asked = f.say("set a timer", None);
+        let yes = f.say("yes", Some(&asked.session));
+        assert!(
+            yes.expects_reply,
+            "yes is no duration: the question is asked again"
+        );
+        assert_eq!(
+            f.say("ten minutes", Some(&asked.session)).speech,
+            "600 seconds, right?"
+        );
+    }
+
+    #[test]
+    fn another_device_cannot_replace_a_question_with_the_same_session_id() {
+        let f = fixture();
+        let asked = f.say("set a timer", None);
+        let other = f.assistant.converse(
+            &f.household,
+            &f.bedroom,
+            "set a timer for 5 minutes",
+            Some(&asked.session),
+        );
+        assert!(other.expects_reply, "the bedroom gets its own question");
+        assert_eq!(
+            f.say("ten minutes", Some(&asked.session)).speech,
+            "600 seconds, right?"
+        );
     }
 
     #[test]

@@ -143,6 +143,10 @@ impl Config {
             let Some(field) = name.strip_prefix("HARK_").map(str::to_lowercase) else {
                 continue;
             };
+            // An empty variable is as good as unset (`HARK_TOKEN= hark ask ...`).
+            if value.is_empty() {
+                continue;
+            }
             if field == "config" || !fields.contains(&field) {
                 continue;
             }
@@ -170,19 +174,30 @@ impl Config {
                     message: e.to_string(),
                 })?;
         }
-        toml::Value::Table(table)
-            .try_into::<Config>()
-            .map_err(|e| ConfigError::File {
+        let config: Config =
+            toml::Value::Table(table)
+                .try_into()
+                .map_err(|e: toml::de::Error| ConfigError::File {
+                    path: file.map(Path::to_owned).unwrap_or_default(),
+                    message: e.to_string(),
+                })?;
+        if !(1..=86_400).contains(&config.session_timeout_secs) {
+            return Err(ConfigError::File {
                 path: file.map(Path::to_owned).unwrap_or_default(),
-                message: e.to_string(),
-            })
+                message: "session_timeout_secs must be 1 to 86400".to_string(),
+            });
+        }
+        Ok(config)
     }
 
-    /// The configuration as TOML, with the token hidden.
+    /// The configuration as TOML, with the token and any database password hidden.
     pub fn to_toml(&self) -> String {
         let mut shown = self.clone();
         if shown.token.is_some() {
             shown.token = Some("(set, hidden)".to_string());
+        }
+        if let Some(url) = &shown.database_url {
+            shown.database_url = Some(hide_password(url));
         }
         toml::to_string_pretty(&shown).unwrap_or_default()
     }
@@ -193,6 +208,20 @@ impl Config {
             Some(url) => url.clone(),
             None => format!("sqlite:{}", self.data_dir.join("hark.db").display()),
         }
+    }
+}
+
+/// `postgres://user:secret@host/db` shown as `postgres://user:(hidden)@host/db`.
+fn hide_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let Some((userinfo, host)) = rest.split_once('@') else {
+        return url.to_string();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:(hidden)@{host}"),
+        None => url.to_string(),
     }
 }
 
@@ -268,6 +297,26 @@ mod tests {
             .to_string()
             .contains("hark.toml"));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn empty_variables_are_unset_and_timeouts_are_bounded() {
+        let config =
+            Config::load(None, env(&[("HARK_TOKEN", ""), ("HARK_DATABASE_URL", "")])).unwrap();
+        assert_eq!((config.token, config.database_url), (None, None));
+        let err = Config::load(None, env(&[("HARK_SESSION_TIMEOUT_SECS", "0")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("1 to 86400"), "{err}");
+        let shown = Config {
+            database_url: Some("postgres://hark:s3cret@db.local/hark".into()),
+            ..Config::default()
+        };
+        let text = shown.to_toml();
+        assert!(
+            !text.contains("s3cret") && text.contains("postgres://hark:(hidden)@db.local/hark"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! A session exists only while a skill waits for an answer ("For how long?",
 //! "Order 2 packs of coffee for $18.98?"). It remembers the pending intent and
 //! what the answer should be, and belongs to one household and one device:
-//! another device, or another household's token, never continues it. A
+//! another device, or another household's token, never continues or replaces
+//! it, even with the same session id. A
 //! session nobody answers for [`Sessions::timeout`] is forgotten.
 //!
 //! Sessions are kept in memory on purpose: a half-asked question is not
@@ -37,11 +38,18 @@ pub struct Pending {
 /// All open sessions.
 #[derive(Debug)]
 pub struct Sessions {
-    /// Keyed by household too: session ids come from clients, and one
-    /// household's id must never reach another's session.
-    open: Mutex<HashMap<(HouseholdId, SessionId), Pending>>,
+    /// Keyed by household and device too: session ids come from clients, and
+    /// one household's or device's id must never reach another's question.
+    open: Mutex<HashMap<Key, Pending>>,
+    /// Insertions since expired sessions were last swept out.
+    inserted: std::sync::atomic::AtomicUsize,
     timeout: SignedDuration,
 }
+
+type Key = (HouseholdId, DeviceId, SessionId);
+
+/// Expired sessions are swept out every this many new questions.
+const SWEEP_EVERY: usize = 1024;
 
 /// Sessions beyond this many are dropped, oldest expiry first, so a client
 /// that never answers cannot grow memory without bound.
@@ -52,6 +60,7 @@ impl Sessions {
     pub fn new(timeout: SignedDuration) -> Self {
         Self {
             open: Mutex::new(HashMap::new()),
+            inserted: Default::default(),
             timeout,
         }
     }
@@ -72,23 +81,20 @@ impl Sessions {
         now: Timestamp,
     ) -> Option<Pending> {
         let mut open = self.lock();
-        let key = (household.clone(), id.clone());
-        let pending = open.get(&key)?;
-        if pending.expires <= now {
-            open.remove(&key);
-            return None;
-        }
-        if pending.device != *device {
-            return None;
-        }
-        open.remove(&key)
+        let pending = open.remove(&(household.clone(), device.clone(), id.clone()))?;
+        (pending.expires > now).then_some(pending)
     }
 
     /// Keeps a session open until `now + timeout`.
     pub fn keep(&self, id: SessionId, mut pending: Pending, now: Timestamp) {
         pending.expires = now.saturating_add(self.timeout).unwrap_or(now);
         let mut open = self.lock();
-        if open.len() >= MAX_SESSIONS {
+        let sweep = self
+            .inserted
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            % SWEEP_EVERY
+            == 0;
+        if sweep || open.len() >= MAX_SESSIONS {
             open.retain(|_, p| p.expires > now);
             if open.len() >= MAX_SESSIONS {
                 if let Some(oldest) = open
@@ -100,13 +106,22 @@ impl Sessions {
                 }
             }
         }
-        open.insert((pending.household.clone(), id), pending);
+        open.insert(
+            (pending.household.clone(), pending.device.clone(), id),
+            pending,
+        );
     }
 
-    /// Whether the household's session `id` is open at `now`.
-    pub fn is_open(&self, household: &HouseholdId, id: &SessionId, now: Timestamp) -> bool {
+    /// Whether the device's session `id` is open at `now`.
+    pub fn is_open(
+        &self,
+        household: &HouseholdId,
+        device: &DeviceId,
+        id: &SessionId,
+        now: Timestamp,
+    ) -> bool {
         self.lock()
-            .get(&(household.clone(), id.clone()))
+            .get(&(household.clone(), device.clone(), id.clone()))
             .is_some_and(|p| p.expires > now)
     }
 
@@ -117,7 +132,7 @@ impl Sessions {
         open.len()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(HouseholdId, SessionId), Pending>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Pending>> {
         self.open.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -154,11 +169,13 @@ mod tests {
         sessions.keep(id.clone(), pending("h", "d"), t0);
         assert!(sessions.is_open(
             &HouseholdId::new("h"),
+            &DeviceId::new("d"),
             &id,
             t0 + SignedDuration::from_secs(59)
         ));
         assert!(!sessions.is_open(
             &HouseholdId::new("h"),
+            &DeviceId::new("d"),
             &id,
             t0 + SignedDuration::from_secs(60)
         ));
@@ -182,7 +199,7 @@ mod tests {
             .take(&id, &HouseholdId::new("h"), &DeviceId::new("other"), t0)
             .is_none());
         assert!(
-            sessions.is_open(&HouseholdId::new("h"), &id, t0),
+            sessions.is_open(&HouseholdId::new("h"), &DeviceId::new("d"), &id, t0),
             "a stranger's attempt leaves the session alone"
         );
         assert!(sessions
@@ -198,7 +215,7 @@ mod tests {
             .take(&id, &HouseholdId::new("other"), &DeviceId::new("d"), t0)
             .is_some());
         assert!(
-            !sessions.is_open(&HouseholdId::new("h"), &id, t0),
+            !sessions.is_open(&HouseholdId::new("h"), &DeviceId::new("d"), &id, t0),
             "taking ends it"
         );
     }

@@ -43,6 +43,11 @@ pub const CODES: &[(&str, u16, &str)] = &[
         "no device of this household has that id or name",
     ),
     ("not_found", 404, "no such resource in this household"),
+    (
+        "method_not_allowed",
+        405,
+        "the endpoint exists, but not with this method",
+    ),
     ("conflict", 409, "the name is already taken"),
     ("body_too_large", 413, "the body is over 64 KiB"),
     (
@@ -116,5 +121,24 @@ impl From<StoreError> for ApiError {
                 ApiError::new("internal", "internal error")
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_openapi_document_lists_exactly_these_codes() {
+        let document: serde_json::Value = serde_json::from_str(crate::OPENAPI).unwrap();
+        let listed: Vec<&str> = document["components"]["schemas"]["Error"]["properties"]["error"]
+            ["properties"]["code"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|c| c.as_str())
+            .collect();
+        let ours: Vec<&str> = CODES.iter().map(|(code, _, _)| *code).collect();
+        assert_eq!(listed, ours);
     }
 }

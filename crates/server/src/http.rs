@@ -26,7 +26,7 @@ use axum::{Json, Router};
 use hark_core::{Device, DeviceId, Household, Location, SessionId, TokenId};
 use hark_store::{HouseholdUpdate, Scope, Store, TokenInfo};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::{ApiError, ErrorCode};
@@ -50,6 +50,7 @@ pub fn app(server: Arc<Server>) -> Router {
         .route("/v1/openapi.json", get(openapi))
         .route("/metrics", get(metrics));
     api.fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(server.clone(), observe))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(server)
@@ -79,6 +80,13 @@ async fn observe(State(server): State<Arc<Server>>, request: Request, next: Next
         server.metrics.error(code);
     }
     response
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        "method_not_allowed",
+        "this endpoint does not take that method",
+    )
 }
 
 async fn not_found() -> ApiError {
@@ -146,7 +154,9 @@ impl FromRequestParts<Arc<Server>> for Caller {
         let secret = header
             .to_str()
             .ok()
-            .and_then(|h| h.strip_prefix("Bearer "))
+            .and_then(|h| h.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token)
             .map(str::trim)
             .filter(|s| !s.is_empty() && s.len() <= 256)
             .ok_or_else(ApiError::unauthorized)?;
@@ -196,24 +206,29 @@ impl Caches {
         household: &Household,
         key: &str,
     ) -> Result<Device, ApiError> {
-        let cache_key = (household.id.to_string(), key.to_string());
+        // Names compare with their spaces collapsed, as the store keeps them;
+        // caching under that form keeps padded variants from filling memory.
+        let key = key.split_whitespace().collect::<Vec<_>>().join(" ");
+        if key.is_empty() || key.chars().count() > 100 {
+            return Err(ApiError::new(
+                "invalid_request",
+                "a device is named by its id or a name of 1 to 100 characters",
+            ));
+        }
+        let cache_key = (household.id.to_string(), key.clone());
         if let Some((device, at)) = lock(&self.devices).get(&cache_key) {
             if at.elapsed() < CACHE_TTL {
                 return Ok(device.clone());
             }
         }
-        let device = match store.device(&household.id, &DeviceId::new(key)).await? {
-            Some(device) => device,
-            None => store
-                .device_by_name(&household.id, key)
-                .await?
-                .ok_or_else(|| {
-                    ApiError::new(
-                        "unknown_device",
-                        format!("this household has no device with the id or name '{key}'"),
-                    )
-                })?,
-        };
+        let device = crate::find_device(store, &household.id, &key)
+            .await?
+            .ok_or_else(|| {
+                ApiError::new(
+                    "unknown_device",
+                    format!("this household has no device with the id or name '{key}'"),
+                )
+            })?;
         let mut devices = lock(&self.devices);
         if devices.len() >= MAX_CACHED {
             devices.clear();
@@ -230,9 +245,13 @@ impl Caches {
         lock(&self.callers).retain(|_, (caller, _)| caller.household.id != household.id);
     }
 
+    /// Forgets a removed device, and the tokens that spoke for it (the store
+    /// removed them with it).
     fn forget_device(&self, household: &Household, id: &DeviceId) {
         lock(&self.devices)
             .retain(|(h, _), (device, _)| !(*h == household.id.as_str() && device.id == *id));
+        lock(&self.callers)
+            .retain(|_, (caller, _)| caller.token.scope != Scope::Device(id.clone()));
     }
 }
 
@@ -251,20 +270,11 @@ struct ConverseRequest {
     session: Option<String>,
 }
 
-#[derive(Serialize)]
-struct ConverseResponse {
-    intent: Option<Value>,
-    speech: String,
-    session: SessionId,
-    expects_reply: bool,
-    effects: Vec<hark_core::skill::Effect>,
-}
-
 async fn converse(
     State(server): State<Arc<Server>>,
     caller: Caller,
     ApiJson(request): ApiJson<ConverseRequest>,
-) -> Result<Json<ConverseResponse>, ApiError> {
+) -> Result<Json<Value>, ApiError> {
     let started = Instant::now();
     let device_key = match (&caller.token.scope, &request.device) {
         (Scope::Device(own), None) => own.to_string(),
@@ -294,7 +304,7 @@ async fn converse(
         .device(&server.store, &caller.household, &device_key)
         .await?;
     let session = match request.session.as_deref() {
-        Some(s) if s.is_empty() || s.len() > 128 => {
+        Some(s) if s.is_empty() || s.chars().count() > 128 => {
             return Err(ApiError::new(
                 "invalid_request",
                 "a session id has 1 to 128 characters",
@@ -327,16 +337,8 @@ async fn converse(
     );
     span.record("parse_us", (reply.timings.parse * 1e6) as u64);
     span.record("skill_us", (reply.timings.skill * 1e6) as u64);
-    tracing::debug!(parent: &span, total_us = (total * 1e6) as u64, "answered");
-    Ok(Json(ConverseResponse {
-        intent: reply.intent.map(
-            |i| json!({"name": i.name, "slots": i.slots, "raw": i.raw, "confidence": i.confidence}),
-        ),
-        speech: reply.speech,
-        session: reply.session,
-        expects_reply: reply.expects_reply,
-        effects: reply.effects,
-    }))
+    tracing::info!(parent: &span, total_us = (total * 1e6) as u64, "answered");
+    Ok(Json(reply.to_json()))
 }
 
 async fn household(caller: Caller) -> Json<Household> {

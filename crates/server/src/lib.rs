@@ -21,9 +21,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use hark_core::skill::Skill;
-use hark_core::{Clock, Device, Household};
+use hark_core::{Clock, Device, DeviceId, Household, HouseholdId};
 use hark_nlu::{builtin, Grammar, Matcher};
-use hark_store::{Scope, Store};
+use hark_store::{NewHousehold, Store};
 use jiff::SignedDuration;
 use tokio::net::TcpListener;
 
@@ -65,10 +65,10 @@ pub struct Bootstrap {
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     /// The store could not be opened.
-    #[error("opening the database: {0}")]
+    #[error("opening the database")]
     Store(#[from] hark_store::StoreError),
     /// The grammar could not be loaded or compiled.
-    #[error("loading the grammar: {0}")]
+    #[error("loading the grammar")]
     Grammar(#[from] hark_nlu::Error),
     /// A file or socket could not be used.
     #[error("{what}: {error}")]
@@ -116,6 +116,18 @@ impl Server {
     }
 }
 
+/// The device of the household with this id, else with this name.
+pub async fn find_device(
+    store: &Store,
+    household: &HouseholdId,
+    key: &str,
+) -> Result<Option<Device>, hark_store::StoreError> {
+    match store.device(household, &DeviceId::new(key)).await? {
+        Some(device) => Ok(Some(device)),
+        None => store.device_by_name(household, key).await,
+    }
+}
+
 /// Opens the configured store, creating the data folder for SQLite.
 pub async fn open_store(config: &Config) -> Result<Store, StartError> {
     if config.database_url.is_none() {
@@ -137,21 +149,27 @@ pub async fn bootstrap(
     if !store.households().await?.is_empty() {
         return Ok(None);
     }
-    let now = clock.now();
     let zone = jiff::tz::TimeZone::system()
         .iana_name()
         .unwrap_or("UTC")
         .to_string();
-    let household = store.create_household("Home", &zone, None, now).await?;
-    let device = store.add_device(&household.id, &config.device, now).await?;
-    let (_, token) = store
-        .create_token(&household.id, "admin (first start)", Scope::Admin, now)
-        .await?;
-    let saved_to = save_credentials(config, &token).ok();
+    let first = NewHousehold {
+        name: "Home",
+        time_zone: &zone,
+        location: None,
+        device: &config.device,
+        token_label: "admin (first start)",
+    };
+    // Another process starting on the same empty database may win: then it
+    // shows the token, and this one starts without one.
+    let Some(founded) = store.create_first_household(first, clock.now()).await? else {
+        return Ok(None);
+    };
+    let saved_to = save_credentials(config, &founded.secret).ok();
     Ok(Some(Bootstrap {
-        household,
-        device,
-        token,
+        household: founded.household,
+        device: founded.device,
+        token: founded.secret,
         saved_to,
     }))
 }

@@ -51,4 +51,4 @@ pub use schedule::{
     ScheduledItem,
 };
 pub use store::Store;
-pub use types::{HouseholdUpdate, Scope, TokenInfo};
+pub use types::{Founded, HouseholdUpdate, NewHousehold, Scope, TokenInfo};

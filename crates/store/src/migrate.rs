@@ -26,6 +26,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 2,
         sql: include_str!("../migrations/0002_scheduled_items.sql"),
     },
+    Migration {
+        version: 3,
+        sql: include_str!("../migrations/0003_first_household.sql"),
+    },
 ];
 
 /// The schema version this code writes and reads.

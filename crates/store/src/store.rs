@@ -15,8 +15,8 @@ use hark_core::{Device, DeviceId, Household, HouseholdId, Location, TokenId};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
-use crate::db::{Backend, Row, Value};
-use crate::types::{HouseholdUpdate, Scope, TokenInfo};
+use crate::db::{Backend, Row, Step, Value};
+use crate::types::{Founded, HouseholdUpdate, NewHousehold, Scope, TokenInfo};
 use crate::{postgres, sqlite, token, Result, StoreError};
 
 /// hark's durable store: households, devices and API tokens, in SQLite or PostgreSQL.
@@ -150,6 +150,129 @@ impl Store {
             )
             .await?;
         Ok(household)
+    }
+
+    /// Creates a household with its first device and an admin token, all in one transaction:
+    /// either everything is written or nothing is.
+    pub async fn create_household_with_admin(
+        &self,
+        household: NewHousehold<'_>,
+        now: Timestamp,
+    ) -> Result<Founded> {
+        self.found(household, now, false).await?.ok_or_else(|| {
+            StoreError::Database("the new household's transaction wrote nothing".into())
+        })
+    }
+
+    /// Like [`Store::create_household_with_admin`], but only if this database never had a first
+    /// household: of several processes starting on an empty database at once, exactly one gets
+    /// `Some`, the others `None`.
+    pub async fn create_first_household(
+        &self,
+        household: NewHousehold<'_>,
+        now: Timestamp,
+    ) -> Result<Option<Founded>> {
+        self.found(household, now, true).await
+    }
+
+    async fn found(
+        &self,
+        new: NewHousehold<'_>,
+        now: Timestamp,
+        first: bool,
+    ) -> Result<Option<Founded>> {
+        let created_at = to_millisecond(now)?;
+        let household = Household {
+            id: HouseholdId::new(token::household_id()?),
+            name: clean_name("a household's name", new.name)?,
+            time_zone: check_zone(new.time_zone)?,
+            location: new.location.cloned().map(check_location).transpose()?,
+            created_at,
+        };
+        let device = Device {
+            id: DeviceId::new(token::device_id()?),
+            household: household.id.clone(),
+            name: clean_name("a device's name", new.device)?,
+            created_at,
+        };
+        let label = clean_label(new.token_label)?;
+        let (token_id, text) = token::new_token()?;
+        let info = TokenInfo {
+            id: TokenId::new(token_id),
+            household: household.id.clone(),
+            label,
+            scope: Scope::Admin,
+            created_at,
+            revoked_at: None,
+        };
+        let (place, latitude, longitude) = location_values(household.location.as_ref());
+        let mut steps = vec![Step {
+            sql: concat!(
+                "INSERT INTO households (",
+                household_columns!(),
+                ") VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            ),
+            params: vec![
+                household.id.as_str().into(),
+                household.name.as_str().into(),
+                household.time_zone.as_str().into(),
+                place,
+                latitude,
+                longitude,
+                millis(household.created_at),
+            ],
+            required: true,
+        }];
+        steps.push(Step {
+            sql: concat!(
+                "INSERT INTO devices (",
+                device_columns!(),
+                ", name_key) VALUES ($1, $2, $3, $4, $5)"
+            ),
+            params: vec![
+                device.id.as_str().into(),
+                household.id.as_str().into(),
+                device.name.as_str().into(),
+                millis(device.created_at),
+                name_key(&device.name).into(),
+            ],
+            required: true,
+        });
+        steps.push(Step {
+            sql: concat!(
+                "INSERT INTO tokens (",
+                token_columns!(),
+                ", secret_sha256) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)"
+            ),
+            params: vec![
+                info.id.as_str().into(),
+                household.id.as_str().into(),
+                info.label.as_str().into(),
+                "admin".into(),
+                Option::<&str>::None.into(),
+                millis(info.created_at),
+                token::hash(&text).into(),
+            ],
+            required: true,
+        });
+        if first {
+            // Last, once the household it refers to exists; changing no row (another process
+            // was first) rolls everything back.
+            steps.push(Step {
+                sql: "INSERT INTO first_household (id, household_id) VALUES (1, $1) ON CONFLICT DO NOTHING",
+                params: vec![household.id.as_str().into()],
+                required: true,
+            });
+        }
+        if !self.inner.transaction(steps).await? {
+            return Ok(None);
+        }
+        Ok(Some(Founded {
+            household,
+            device,
+            token: info,
+            secret: text,
+        }))
     }
 
     /// The household with this id, if there is one.

@@ -1,6 +1,6 @@
 //! The store's own records: what a token may do, what it is, and a change to a household.
 
-use hark_core::{DeviceId, HouseholdId, Location, TokenId};
+use hark_core::{Device, DeviceId, Household, HouseholdId, Location, TokenId};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -42,4 +42,32 @@ pub struct HouseholdUpdate {
     pub time_zone: Option<String>,
     /// A new location (`Some(None)` clears it).
     pub location: Option<Option<Location>>,
+}
+
+/// What a new household starts with.
+#[derive(Debug, Clone, Copy)]
+pub struct NewHousehold<'a> {
+    /// Its name.
+    pub name: &'a str,
+    /// Its IANA time zone.
+    pub time_zone: &'a str,
+    /// Where it is.
+    pub location: Option<&'a Location>,
+    /// The name of its first device.
+    pub device: &'a str,
+    /// The label of its first admin token.
+    pub token_label: &'a str,
+}
+
+/// A household created with its first device and admin token.
+#[derive(Debug, Clone)]
+pub struct Founded {
+    /// The household.
+    pub household: Household,
+    /// Its first device.
+    pub device: Device,
+    /// Its admin token.
+    pub token: TokenInfo,
+    /// The token's secret text, shown once.
+    pub secret: String,
 }

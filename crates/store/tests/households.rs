@@ -166,3 +166,56 @@ both! {
         assert_eq!(error, StoreError::NotFound);
     }
 }
+
+fn new_home<'a>(device: &'a str) -> hark_store::NewHousehold<'a> {
+    hark_store::NewHousehold {
+        name: "Home",
+        time_zone: "Europe/Paris",
+        location: None,
+        device,
+        token_label: "admin",
+    }
+}
+
+both! {
+    async fn a_household_with_its_admin_is_written_whole_or_not_at_all(fx: &Fixture) {
+        let store = &fx.store;
+        let founded = store.create_household_with_admin(new_home("kitchen"), t(0)).await.unwrap();
+        assert_eq!(store.households().await.unwrap(), vec![founded.household.clone()]);
+        assert_eq!(store.devices(&founded.household.id).await.unwrap(), vec![founded.device.clone()]);
+        let token = store.authenticate(&founded.secret).await.unwrap().expect("the admin token works");
+        assert_eq!(token, founded.token);
+        // A bad device name or zone writes nothing at all.
+        let err = store.create_household_with_admin(new_home(" "), t(1)).await.unwrap_err();
+        assert!(matches!(err, StoreError::Invalid(_)), "{err}");
+        let bad_zone = hark_store::NewHousehold { time_zone: "Mars/Olympus", ..new_home("kitchen") };
+        assert!(store.create_household_with_admin(bad_zone, t(1)).await.is_err());
+        assert_eq!(store.households().await.unwrap().len(), 1);
+    }
+
+    async fn only_one_first_household_ever(fx: &Fixture) {
+        let store = &fx.store;
+        let first = store.create_first_household(new_home("default"), t(0)).await.unwrap();
+        assert!(first.is_some());
+        assert!(store.create_first_household(new_home("default"), t(1)).await.unwrap().is_none());
+        assert_eq!(store.households().await.unwrap().len(), 1, "the loser wrote nothing");
+        // Others can still be added on purpose.
+        store.create_household_with_admin(new_home("default"), t(2)).await.unwrap();
+        assert_eq!(store.households().await.unwrap().len(), 2);
+    }
+
+    async fn processes_starting_together_make_one_first_household(fx: &Fixture) {
+        let attempts = (0..6).map(|i| {
+            let store = fx.store.clone();
+            tokio::spawn(async move { store.create_first_household(new_home("default"), t(i)).await })
+        });
+        let mut winners = 0;
+        for attempt in attempts {
+            if attempt.await.unwrap().unwrap().is_some() {
+                winners += 1;
+            }
+        }
+        assert_eq!(winners, 1);
+        assert_eq!(fx.store.households().await.unwrap().len(), 1);
+    }
+}

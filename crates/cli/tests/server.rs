@@ -700,9 +700,13 @@ fn ask_answers_in_the_households_zone_remotely_and_locally() {
                     0 => 12,
                     h => h,
                 };
-                speech.contains(&format!("{hour}:{:02}", local.minute()))
+                let half = if local.hour() < 12 { "AM" } else { "PM" };
+                // On the hour the clock skill says "It's 5 AM.", or noon or midnight.
+                speech.contains(&format!("{hour}:{:02} {half}", local.minute()))
                     || (local.minute() == 0
-                        && (speech.contains("noon") || speech.contains("midnight")))
+                        && (speech.contains(&format!("It's {hour} {half}."))
+                            || speech.contains("noon")
+                            || speech.contains("midnight")))
             })
     };
     let out = hark()

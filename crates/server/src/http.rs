@@ -46,6 +46,9 @@ pub fn app(server: Arc<Server>) -> Router {
         .route("/v1/devices/{id}", delete(remove_device))
         .route("/v1/tokens", get(tokens).post(create_token))
         .route("/v1/tokens/{id}", delete(revoke_token))
+        .route("/v1/events", get(events))
+        .route("/v1/timers", get(timers).post(start_timer))
+        .route("/v1/timers/{id}", delete(cancel_timer))
         .route("/v1/health", get(health))
         .route("/v1/openapi.json", get(openapi))
         .route("/metrics", get(metrics));
@@ -70,6 +73,9 @@ async fn observe(State(server): State<Arc<Server>>, request: Request, next: Next
         Some("/v1/tokens") => "/v1/tokens",
         Some("/v1/tokens/{id}") => "/v1/tokens/{id}",
         Some("/v1/health") => "/v1/health",
+        Some("/v1/events") => "/v1/events",
+        Some("/v1/timers") => "/v1/timers",
+        Some("/v1/timers/{id}") => "/v1/timers/{id}",
         Some("/v1/openapi.json") => "/v1/openapi.json",
         Some("/metrics") => "/metrics",
         _ => "other",
@@ -534,4 +540,173 @@ async fn metrics(State(server): State<Arc<Server>>) -> impl IntoResponse {
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         server.metrics.render(),
     )
+}
+
+/// The device a request speaks for: a device token's own, or the one an
+/// admin token names.
+async fn speaking_device(
+    server: &Server,
+    caller: &Caller,
+    asked: Option<&str>,
+) -> Result<Device, ApiError> {
+    match (&caller.token.scope, asked) {
+        (Scope::Device(own), None) => {
+            server
+                .caches
+                .device(&server.store, &caller.household, own.as_str())
+                .await
+        }
+        (Scope::Device(own), Some(asked)) => {
+            let device = server
+                .caches
+                .device(&server.store, &caller.household, asked)
+                .await?;
+            if device.id != *own {
+                return Err(ApiError::new(
+                    "forbidden",
+                    "a device token speaks only for its own device",
+                ));
+            }
+            Ok(device)
+        }
+        (Scope::Admin, Some(asked)) => {
+            server
+                .caches
+                .device(&server.store, &caller.household, asked)
+                .await
+        }
+        (Scope::Admin, None) => Err(ApiError::new(
+            "invalid_request",
+            "say which device: \"device\": id or name",
+        )),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeviceQuery {
+    device: Option<String>,
+}
+
+/// `GET /v1/events`: the device's events as server-sent events. Firings that
+/// waited while the device was offline arrive within a second or so.
+async fn events(
+    State(server): State<Arc<Server>>,
+    caller: Caller,
+    axum::extract::Query(query): axum::extract::Query<DeviceQuery>,
+) -> Result<Response, ApiError> {
+    let device = speaking_device(&server, &caller, query.device.as_deref()).await?;
+    let receiver = server.events.listen(&device.id).ok_or_else(|| {
+        ApiError::new(
+            "invalid_request",
+            "this device has too many event connections open",
+        )
+    })?;
+    // Anything that waited for this device is offered again now.
+    server.scheduler.wake();
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        let event = receiver.recv().await?;
+        let sse = axum::response::sse::Event::default()
+            .event("fired")
+            .data(event.to_string());
+        Some((Ok::<_, std::convert::Infallible>(sse), receiver))
+    });
+    Ok(axum::response::sse::Sse::new(stream)
+        .keep_alive(axum::response::sse::KeepAlive::default())
+        .into_response())
+}
+
+fn scheduler_error(error: hark_scheduler::SchedulerError) -> ApiError {
+    use hark_scheduler::SchedulerError;
+    match error {
+        SchedulerError::Invalid(message) => ApiError::new("invalid_request", message),
+        SchedulerError::NotFound => ApiError::new("not_found", "this household has no such timer"),
+        SchedulerError::Conflict(message) => ApiError::new("conflict", message),
+        other => {
+            tracing::error!(error = %other, "scheduler error");
+            ApiError::new("internal", "internal error")
+        }
+    }
+}
+
+async fn timers(
+    State(server): State<Arc<Server>>,
+    caller: Caller,
+) -> Result<Json<Vec<hark_scheduler::ScheduledItem>>, ApiError> {
+    let items = server
+        .scheduler
+        .items(
+            &caller.household.id,
+            Some(hark_scheduler::ItemKind::Timer),
+            None,
+        )
+        .await
+        .map_err(scheduler_error)?;
+    Ok(Json(items))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewTimer {
+    /// Its length.
+    seconds: u64,
+    /// A name people use for it ("pasta").
+    #[serde(default)]
+    name: Option<String>,
+    /// The device it rings on (id or name); a device token's own by default.
+    #[serde(default)]
+    device: Option<String>,
+}
+
+async fn start_timer(
+    State(server): State<Arc<Server>>,
+    caller: Caller,
+    ApiJson(new): ApiJson<NewTimer>,
+) -> Result<(StatusCode, Json<hark_scheduler::ScheduledItem>), ApiError> {
+    let device = speaking_device(&server, &caller, new.device.as_deref()).await?;
+    let name = match new.name.as_deref() {
+        Some(name) => Some(checked_name(name, "a timer's name")?),
+        None => None,
+    };
+    let seconds = i64::try_from(new.seconds)
+        .map_err(|_| ApiError::new("invalid_request", "that timer is too long"))?;
+    let item = server
+        .scheduler
+        .start_timer(
+            &caller.household.id,
+            &device.id,
+            jiff::SignedDuration::from_secs(seconds),
+            name,
+        )
+        .await
+        .map_err(scheduler_error)?;
+    Ok((StatusCode::CREATED, Json(item)))
+}
+
+async fn cancel_timer(
+    State(server): State<Arc<Server>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<hark_scheduler::ScheduledItem>, ApiError> {
+    let id = hark_scheduler::ItemId::new(id);
+    let item = server
+        .scheduler
+        .item(&caller.household.id, &id)
+        .await
+        .map_err(scheduler_error)?;
+    match item {
+        Some(item) if item.kind == hark_scheduler::ItemKind::Timer => {}
+        _ => {
+            return Err(ApiError::new(
+                "not_found",
+                "this household has no such timer",
+            ))
+        }
+    }
+    let item = server
+        .scheduler
+        .cancel(&caller.household.id, &id)
+        .await
+        .map_err(scheduler_error)?;
+    Ok(Json(item))
 }

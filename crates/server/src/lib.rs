@@ -12,6 +12,7 @@ pub mod assistant;
 pub mod config;
 pub mod dialogue;
 mod error;
+pub mod events;
 pub mod http;
 pub mod metrics;
 mod phrases;
@@ -23,6 +24,7 @@ use std::sync::Arc;
 use hark_core::skill::Skill;
 use hark_core::{Clock, Device, DeviceId, Household, HouseholdId};
 use hark_nlu::{builtin, Grammar, Matcher};
+use hark_scheduler::Scheduler;
 use hark_store::{NewHousehold, Store};
 use jiff::SignedDuration;
 use tokio::net::TcpListener;
@@ -46,6 +48,10 @@ pub struct Server {
     pub caches: http::Caches,
     /// The injected clock.
     pub clock: Arc<dyn Clock>,
+    /// Timers, alarms and reminders; its run loop is started by [`serve`].
+    pub scheduler: Scheduler,
+    /// The devices' live event connections, fed by the scheduler.
+    pub events: Arc<events::DeviceEvents>,
 }
 
 /// What the first start created, to show the user once.
@@ -105,12 +111,21 @@ impl Server {
             SignedDuration::from_secs(config.session_timeout_secs.clamp(1, 24 * 3600) as i64);
         let assistant = Assistant::new(matcher, skills, clock.clone(), &config.language, timeout);
         let bootstrap = bootstrap(config, &store, clock.as_ref()).await?;
+        let events = Arc::new(events::DeviceEvents::default());
+        let scheduler = Scheduler::new(
+            store.clone(),
+            clock.clone(),
+            events.clone(),
+            hark_scheduler::Config::default(),
+        );
         let server = Server {
             store,
             assistant,
             metrics: Default::default(),
             caches: Default::default(),
             clock,
+            scheduler,
+            events,
         };
         Ok((Arc::new(server), bootstrap))
     }
@@ -194,18 +209,32 @@ fn save_credentials(config: &Config, token: &str) -> std::io::Result<PathBuf> {
     Ok(path)
 }
 
-/// Serves the API on `listener` until `shutdown` completes.
+/// Serves the API on `listener`, and runs the scheduler's loop, until
+/// `shutdown` completes.
 pub async fn serve(
     server: Arc<Server>,
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let scheduler = server.scheduler.clone();
+    let run_loop = tokio::spawn(async move {
+        let stopped = async {
+            let _ = stopped.await;
+        };
+        if let Err(error) = scheduler.run(stopped).await {
+            tracing::error!(%error, "the scheduler stopped");
+        }
+    });
     let app = http::app(server);
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(|error| StartError::Io {
             what: "serving HTTP".to_string(),
             error,
-        })
+        });
+    let _ = stop.send(());
+    let _ = run_loop.await;
+    served
 }

@@ -1,0 +1,93 @@
+//! Events for devices: what fired goes to the device it belongs to.
+//!
+//! A device listens on `GET /v1/events` (server-sent events). The scheduler's
+//! run loop hands every firing to [`DeviceEvents`] (its [`FiredSink`]); the
+//! firing is acknowledged in the store only once a live connection of that
+//! device took it. A device that is offline refuses nothing and loses nothing:
+//! its firings stay in the store's outbox and are offered again on the next
+//! passes of the loop, so they arrive as soon as the device listens again.
+//!
+//! A firing may arrive twice (the loop delivers at least once: after a crash
+//! between delivery and acknowledgement it delivers again); each event carries
+//! the firing's stable `id`, and a device drops an id it has already rung.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use hark_core::DeviceId;
+use hark_scheduler::{BoxFuture, DeliveryError, FiredSink};
+use hark_store::Firing;
+use serde_json::{json, Value};
+use tokio::sync::mpsc;
+
+/// How many events may wait in one connection before it counts as stalled.
+const QUEUE: usize = 64;
+/// The most connections one device may hold open at once.
+const MAX_CONNECTIONS_PER_DEVICE: usize = 8;
+
+/// The live connections of every device, and the sink that feeds them.
+#[derive(Debug, Default)]
+pub struct DeviceEvents {
+    listeners: Mutex<HashMap<DeviceId, Vec<mpsc::Sender<Value>>>>,
+}
+
+impl DeviceEvents {
+    /// A new connection of `device`; events arrive on the receiver until it
+    /// is dropped. `None` when the device already has too many open.
+    pub fn listen(&self, device: &DeviceId) -> Option<mpsc::Receiver<Value>> {
+        let mut listeners = self.lock();
+        let open = listeners.entry(device.clone()).or_default();
+        open.retain(|sender| !sender.is_closed());
+        if open.len() >= MAX_CONNECTIONS_PER_DEVICE {
+            return None;
+        }
+        let (sender, receiver) = mpsc::channel(QUEUE);
+        open.push(sender);
+        Some(receiver)
+    }
+
+    /// Sends `event` to every live connection of `device`; how many took it.
+    pub fn send(&self, device: &DeviceId, event: &Value) -> usize {
+        let mut listeners = self.lock();
+        let Some(open) = listeners.get_mut(device) else {
+            return 0;
+        };
+        open.retain(|sender| !sender.is_closed());
+        open.iter()
+            .filter(|sender| sender.try_send(event.clone()).is_ok())
+            .count()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<DeviceId, Vec<mpsc::Sender<Value>>>> {
+        self.listeners.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The event a device gets for a firing.
+pub fn firing_event(firing: &Firing) -> Value {
+    json!({
+        "type": "fired",
+        "id": firing.id,
+        "item": firing.item,
+        "kind": firing.kind,
+        "outcome": firing.outcome,
+        "name": firing.name,
+        "label": firing.label,
+        "text": firing.text,
+        "due_at": firing.due_at,
+    })
+}
+
+impl FiredSink for DeviceEvents {
+    fn deliver<'a>(&'a self, firing: &'a Firing) -> BoxFuture<'a, Result<(), DeliveryError>> {
+        Box::pin(async move {
+            match self.send(&firing.device, &firing_event(firing)) {
+                0 => Err(DeliveryError(format!(
+                    "device {} is not listening",
+                    firing.device
+                ))),
+                _ => Ok(()),
+            }
+        })
+    }
+}

@@ -136,8 +136,8 @@ fn local(config: &Config, text: &str, session: Option<&str>) -> Result<Value> {
             })?;
         let session = session.map(SessionId::new);
         let reply = server
-            .assistant
-            .converse(&household, &device, text, session.as_ref());
+            .turn(&household, &device, text, session.as_ref())
+            .await;
         Ok(reply.to_json())
     })
 }

@@ -28,6 +28,26 @@ pub struct Turn<'a> {
     pub language: &'a str,
     /// Whether the user has just confirmed this intent (after [`Expect::Confirmation`]).
     pub confirmed: bool,
+    /// The household's running and paused timers, for the skills that need
+    /// them (the runtime reads them from the store before a timer intent).
+    pub timers: &'a [TimerView],
+}
+
+/// A running or paused timer, as a skill sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimerView {
+    /// Its id, for effects that change it.
+    pub id: String,
+    /// Its name ("pasta"), if it has one.
+    pub name: Option<String>,
+    /// The device it rings on.
+    pub device: crate::DeviceId,
+    /// Whole seconds left (rounded up, so a running timer never says 0).
+    pub remaining_secs: i64,
+    /// Its whole length in seconds.
+    pub length_secs: i64,
+    /// Whether it is paused.
+    pub paused: bool,
 }
 
 /// What a skill answers.
@@ -101,6 +121,35 @@ pub enum Expect {
 pub enum Effect {
     /// Stop whatever the device is doing now (speaking, ringing, playing).
     StopDevice,
+    /// Start a timer on the turn's device.
+    StartTimer {
+        /// Its length.
+        seconds: i64,
+        /// Its name, if it has one.
+        name: Option<String>,
+    },
+    /// Cancel a timer.
+    CancelTimer {
+        /// Which (a [`TimerView::id`]).
+        id: String,
+    },
+    /// Pause a running timer.
+    PauseTimer {
+        /// Which.
+        id: String,
+    },
+    /// Resume a paused timer.
+    ResumeTimer {
+        /// Which.
+        id: String,
+    },
+    /// Add time to a timer (negative: remove it).
+    AdjustTimer {
+        /// Which.
+        id: String,
+        /// Seconds to add.
+        seconds: i64,
+    },
 }
 
 /// Why a skill could not answer; the user hears a short apology, the log

@@ -13,7 +13,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use hark_core::skill::{self, Effect, Expect, Next, Outcome, Skill, Turn};
+use hark_core::skill::{self, Effect, Expect, Next, Outcome, Skill, TimerView, Turn};
 use hark_core::{Clock, Device, Household, Intent, SessionId};
 use hark_nlu::entity::{self, EntityKind};
 use hark_nlu::{text, Matcher, ParseContext};
@@ -109,6 +109,45 @@ impl std::fmt::Debug for Assistant {
     }
 }
 
+/// A turn understood, before its skill answers.
+#[derive(Debug)]
+pub enum Understood {
+    /// Answered already (not understood, a question asked again, "no").
+    Done(Reply),
+    /// An intent for a skill.
+    Ready {
+        /// What was understood.
+        intent: Intent,
+        /// Whether the user just confirmed it.
+        confirmed: bool,
+        /// The session.
+        session: SessionId,
+        /// When.
+        now: jiff::Timestamp,
+        /// Time spent so far.
+        timings: Timings,
+    },
+}
+
+/// The intents whose skill reads the household's timers.
+pub const TIMER_INTENTS: [&str; 8] = [
+    "HassStartTimer",
+    "HassCancelTimer",
+    "HassCancelAllTimers",
+    "HassIncreaseTimer",
+    "HassDecreaseTimer",
+    "HassPauseTimer",
+    "HassUnpauseTimer",
+    "HassTimerStatus",
+];
+
+impl Understood {
+    /// Whether the skill needs the household's timers.
+    pub fn needs_timers(&self) -> bool {
+        matches!(self, Understood::Ready { intent, .. } if TIMER_INTENTS.contains(&intent.name.as_str()))
+    }
+}
+
 /// Intents that end any session, whatever it waited for.
 const ENDERS: [&str; 2] = ["HassNevermind", "HarkStop"];
 
@@ -131,6 +170,30 @@ impl Assistant {
         }
     }
 
+    /// What the user hears when something went wrong.
+    pub fn failed_speech(&self) -> &str {
+        &self.phrases.failed
+    }
+
+    /// The apology for a turn that could not be answered.
+    pub fn failed(&self, understood: Understood) -> Reply {
+        match understood {
+            Understood::Done(reply) => reply,
+            Understood::Ready {
+                intent,
+                session,
+                timings,
+                ..
+            } => Reply::plain(
+                Some(intent),
+                self.phrases.failed.clone(),
+                session,
+                false,
+                timings,
+            ),
+        }
+    }
+
     /// The open dialogue sessions.
     pub fn sessions(&self) -> &Sessions {
         &self.sessions
@@ -144,13 +207,29 @@ impl Assistant {
         text: &str,
         session: Option<&SessionId>,
     ) -> Reply {
+        match self.understand(household, device, text, session) {
+            Understood::Done(reply) => reply,
+            understood => self.answer(household, device, understood, &[]),
+        }
+    }
+
+    /// The first half of a turn: what was said, read against any pending
+    /// question. When the intent's skill needs household state (its timers),
+    /// the caller reads it and passes it to [`Assistant::answer`].
+    pub fn understand(
+        &self,
+        household: &Household,
+        device: &Device,
+        text: &str,
+        session: Option<&SessionId>,
+    ) -> Understood {
         let now = self.clock.now();
         let context = ParseContext::new(entity::Context {
             now: now.to_zoned(household.tz()),
         });
         let started = Instant::now();
         let parsed = self.matcher.parse(text, &context).map(|m| m.intent);
-        let mut timings = Timings {
+        let timings = Timings {
             parse: started.elapsed().as_secs_f64(),
             skill: 0.0,
         };
@@ -167,51 +246,79 @@ impl Assistant {
 
         // A pending question: does this answer it?
         let (intent, confirmed) = match pending {
-            Some(pending) => match self.answer(&pending, text, parsed.as_ref(), &context) {
+            Some(pending) => match self.read_answer(&pending, text, parsed.as_ref(), &context) {
                 Answer::Completes(intent, confirmed) => (Some(intent), confirmed),
                 Answer::Declined => {
-                    return Reply::plain(
+                    return Understood::Done(Reply::plain(
                         parsed,
                         self.phrases.declined.clone(),
                         session,
                         false,
                         timings,
-                    )
+                    ))
                 }
                 Answer::NewRequest => (parsed, false),
                 Answer::NoFit if pending.retries < MAX_RETRIES => {
                     let retries = pending.retries + 1;
                     self.sessions
                         .keep(session.clone(), Pending { retries, ..pending }, now);
-                    return Reply::plain(
+                    return Understood::Done(Reply::plain(
                         None,
                         self.phrases.ask_again.clone(),
                         session,
                         true,
                         timings,
-                    );
+                    ));
                 }
                 Answer::NoFit => {
-                    return Reply::plain(
+                    return Understood::Done(Reply::plain(
                         None,
                         self.phrases.gave_up.clone(),
                         session,
                         false,
                         timings,
-                    )
+                    ))
                 }
             },
             None => (parsed, false),
         };
 
         let Some(intent) = intent else {
-            return Reply::plain(
+            return Understood::Done(Reply::plain(
                 None,
                 self.phrases.not_understood.clone(),
                 session,
                 false,
                 timings,
-            );
+            ));
+        };
+        Understood::Ready {
+            intent,
+            confirmed,
+            session,
+            now,
+            timings,
+        }
+    }
+
+    /// The second half of a turn: the skill answers, with `timers` the
+    /// household's timers when [`Understood::needs_timers`] said so.
+    pub fn answer(
+        &self,
+        household: &Household,
+        device: &Device,
+        understood: Understood,
+        timers: &[TimerView],
+    ) -> Reply {
+        let (intent, confirmed, session, now, mut timings) = match understood {
+            Understood::Done(reply) => return reply,
+            Understood::Ready {
+                intent,
+                confirmed,
+                session,
+                now,
+                timings,
+            } => (intent, confirmed, session, now, timings),
         };
         let Some(skill) = self
             .skills
@@ -234,6 +341,7 @@ impl Assistant {
             now,
             language: &self.language,
             confirmed,
+            timers,
         };
         let started = Instant::now();
         let outcome = skill.handle(&turn);
@@ -275,7 +383,7 @@ impl Assistant {
     }
 
     /// Reads `text` as the answer to a pending question.
-    fn answer(
+    fn read_answer(
         &self,
         pending: &Pending,
         text: &str,

@@ -327,11 +327,13 @@ async fn converse(
         parse_us = tracing::field::Empty,
         skill_us = tracing::field::Empty,
     );
-    let reply = span.in_scope(|| {
+    let reply = {
+        use tracing::Instrument;
         server
-            .assistant
-            .converse(&caller.household, &device, &request.text, session.as_ref())
-    });
+            .turn(&caller.household, &device, &request.text, session.as_ref())
+            .instrument(span.clone())
+            .await
+    };
     let total = started.elapsed().as_secs_f64();
     server.metrics.stage("parse", reply.timings.parse);
     server.metrics.stage("skill", reply.timings.skill);

@@ -21,7 +21,7 @@ mod random;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use hark_core::skill::Skill;
+use hark_core::skill::{Effect, Skill, TimerView};
 use hark_core::{Clock, Device, DeviceId, Household, HouseholdId};
 use hark_nlu::{builtin, Grammar, Matcher};
 use hark_scheduler::Scheduler;
@@ -140,6 +140,114 @@ pub async fn find_device(
     match store.device(household, &DeviceId::new(key)).await? {
         Some(device) => Ok(Some(device)),
         None => store.device_by_name(household, key).await,
+    }
+}
+
+impl Server {
+    /// One whole turn: understand the words, read the household's timers when
+    /// the intent needs them, let the skill answer, and apply its effects
+    /// durably before the answer is given. If an effect cannot be applied,
+    /// the user hears an apology instead of a promise that was not kept.
+    pub async fn turn(
+        &self,
+        household: &Household,
+        device: &Device,
+        text: &str,
+        session: Option<&hark_core::SessionId>,
+    ) -> Reply {
+        let understood = self.assistant.understand(household, device, text, session);
+        let timers = if understood.needs_timers() {
+            match self.timer_views(household).await {
+                Ok(timers) => timers,
+                Err(error) => {
+                    tracing::error!(%error, "reading the timers");
+                    return self.assistant.failed(understood);
+                }
+            }
+        } else {
+            Vec::new()
+        };
+        let mut reply = self
+            .assistant
+            .answer(household, device, understood, &timers);
+        if let Err(error) = self.apply(household, device, &reply.effects).await {
+            tracing::warn!(%error, "applying the skill's effects");
+            reply.speech = self.assistant.failed_speech().to_string();
+            reply.effects.clear();
+            reply.expects_reply = false;
+        }
+        reply
+    }
+
+    /// The household's running and paused timers, as skills see them.
+    async fn timer_views(
+        &self,
+        household: &Household,
+    ) -> Result<Vec<TimerView>, hark_scheduler::SchedulerError> {
+        use hark_scheduler::{ItemKind, ItemState};
+        let now = self.clock.now();
+        let items = self
+            .scheduler
+            .items(&household.id, Some(ItemKind::Timer), None)
+            .await?;
+        Ok(items
+            .into_iter()
+            .filter(|item| matches!(item.state, ItemState::Pending | ItemState::Paused))
+            .map(|item| {
+                let paused = item.state == ItemState::Paused;
+                let left = match (paused, item.remaining) {
+                    (true, Some(remaining)) => remaining,
+                    _ => item.due_at.duration_since(now),
+                };
+                TimerView {
+                    id: item.id.to_string(),
+                    name: item.name.clone(),
+                    device: item.device.clone(),
+                    remaining_secs: (left.as_secs_f64().ceil() as i64).max(0),
+                    length_secs: item.duration.map_or(0, |d| d.as_secs()),
+                    paused,
+                }
+            })
+            .collect())
+    }
+
+    /// Applies a skill's effects, in order.
+    async fn apply(
+        &self,
+        household: &Household,
+        device: &Device,
+        effects: &[Effect],
+    ) -> Result<(), hark_scheduler::SchedulerError> {
+        use hark_scheduler::ItemId;
+        for effect in effects {
+            let h = &household.id;
+            match effect {
+                Effect::StartTimer { seconds, name } => {
+                    let length = SignedDuration::from_secs(*seconds);
+                    self.scheduler
+                        .start_timer(h, &device.id, length, name.as_deref())
+                        .await?;
+                }
+                Effect::CancelTimer { id } => {
+                    self.scheduler.cancel(h, &ItemId::new(id)).await?;
+                }
+                Effect::PauseTimer { id } => {
+                    self.scheduler.pause(h, &ItemId::new(id)).await?;
+                }
+                Effect::ResumeTimer { id } => {
+                    self.scheduler.resume(h, &ItemId::new(id)).await?;
+                }
+                Effect::AdjustTimer { id, seconds } => {
+                    self.scheduler
+                        .adjust(h, &ItemId::new(id), SignedDuration::from_secs(*seconds))
+                        .await?;
+                }
+                // For the device itself.
+                Effect::StopDevice => {}
+                _ => {}
+            }
+        }
+        Ok(())
     }
 }
 

@@ -226,3 +226,60 @@ fn a_cancelled_timer_never_rings() {
     r.advance(120);
     assert!(events.recv_timeout(Duration::from_millis(300)).is_err());
 }
+
+fn say(r: &Running, text: &str, session: Option<&str>) -> Value {
+    let mut body = json!({"text": text, "device": "default"});
+    if let Some(session) = session {
+        body["session"] = json!(session);
+    }
+    let (status, answer) = r.call("POST", "/v1/converse", Some(body));
+    assert_eq!(status, 200, "{answer}");
+    answer
+}
+
+#[test]
+fn a_spoken_timer_asks_how_long_is_kept_and_rings() {
+    let r = start("spoken");
+    let events = r.listen("default");
+    let asked = say(&r, "set a timer", None);
+    assert_eq!(
+        (asked["speech"].as_str(), asked["expects_reply"].as_bool()),
+        (Some("For how long?"), Some(true))
+    );
+    let set = say(&r, "ten minutes", asked["session"].as_str());
+    assert_eq!(set["speech"], "Timer set for 10 minutes.");
+    let named = say(&r, "set a pasta timer for 8 minutes", None);
+    assert_eq!(named["speech"], "Pasta timer set for 8 minutes.");
+    let (_, listed) = r.call("GET", "/v1/timers", None);
+    assert_eq!(
+        listed.as_array().map(Vec::len),
+        Some(2),
+        "both are stored: {listed}"
+    );
+    r.advance(100);
+    let left = say(&r, "how long is left on the pasta timer", None);
+    assert_eq!(
+        left["speech"],
+        "6 minutes and 20 seconds left on the pasta timer."
+    );
+    let missing = say(&r, "cancel the eggs timer", None);
+    assert_eq!(missing["speech"], "You don't have an eggs timer.");
+    let cancelled = say(&r, "cancel the pasta timer", None);
+    assert_eq!(cancelled["speech"], "Pasta timer cancelled.");
+    r.advance(500);
+    let event = events
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the ten-minute timer rang");
+    assert_eq!(
+        (event["kind"].as_str(), event["name"].as_str()),
+        (Some("timer"), None)
+    );
+    assert!(
+        events.recv_timeout(Duration::from_millis(300)).is_err(),
+        "the cancelled one never rings"
+    );
+    assert_eq!(
+        say(&r, "how much time is left", None)["speech"],
+        "You don't have any timers."
+    );
+}

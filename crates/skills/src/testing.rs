@@ -71,6 +71,7 @@ impl Home {
             now: now.parse().expect("an RFC 3339 instant"),
             language,
             confirmed: false,
+            timers: &[],
         }
     }
 }

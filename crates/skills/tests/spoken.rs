@@ -55,6 +55,7 @@ fn conversation(zone: &str, now: &str, sentences: &[&str]) -> String {
             now,
             language: "en",
             confirmed: false,
+            timers: &[],
         };
         let answer = skill.handle(&turn).unwrap();
         let effects = if answer.effects.is_empty() {

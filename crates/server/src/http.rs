@@ -282,33 +282,7 @@ async fn converse(
     ApiJson(request): ApiJson<ConverseRequest>,
 ) -> Result<Json<Value>, ApiError> {
     let started = Instant::now();
-    let device_key = match (&caller.token.scope, &request.device) {
-        (Scope::Device(own), None) => own.to_string(),
-        (Scope::Device(own), Some(asked)) => {
-            let device = server
-                .caches
-                .device(&server.store, &caller.household, asked)
-                .await?;
-            if device.id != *own {
-                return Err(ApiError::new(
-                    "forbidden",
-                    "a device token speaks only for its own device",
-                ));
-            }
-            asked.clone()
-        }
-        (Scope::Admin, Some(asked)) => asked.clone(),
-        (Scope::Admin, None) => {
-            return Err(ApiError::new(
-                "invalid_request",
-                "say which device is speaking: \"device\": id or name",
-            ))
-        }
-    };
-    let device = server
-        .caches
-        .device(&server.store, &caller.household, &device_key)
-        .await?;
+    let device = speaking_device(&server, &caller, request.device.as_deref()).await?;
     let session = match request.session.as_deref() {
         Some(s) if s.is_empty() || s.chars().count() > 128 => {
             return Err(ApiError::new(

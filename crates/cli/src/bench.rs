@@ -1,5 +1,6 @@
 //! `hark bench converse`: requests per second and latency of `/v1/converse`
-//! over loopback.
+//! over loopback; `hark bench scheduler`: what pending timers cost and how late
+//! they ring (see [`SchedulerBench`]).
 //!
 //! By default it starts a server in this process, on a free port with a
 //! fresh data folder, and drives it from a client thread of its own; with
@@ -12,8 +13,14 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context as _, Result};
 use clap::Args;
-use hark_core::SystemClock;
+use hark_core::{DeviceId, HouseholdId, SystemClock};
+use hark_scheduler::{
+    BoxFuture, Config as SchedulerConfig, DeliveryError, FiredSink, Firing, ItemKind, Recurrence,
+    Scheduler,
+};
 use hark_server::{Config, Server};
+use hark_store::{NewItem, Store};
+use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -302,4 +309,355 @@ fn report(
     );
     println!("{report}");
     Ok(())
+}
+
+/// `hark bench scheduler`: what a pending timer costs, how fast a restart recovers a million of
+/// them, and how late they ring.
+///
+/// Three figures, each on a fresh database (a temporary SQLite file unless `--database-url`):
+///
+/// - **Recovery**: `--items` pending items are written (in transactions of 50,000, the
+///   fastest way in), then a child process (`hark bench scheduler --recover URL`, so that its
+///   memory holds nothing from the fill) opens the store, makes the scheduler's first pass
+///   and stops when the pass reports its next wake. All items are due later (timers within a
+///   day, alarms and reminders within 30 days, a tenth recurring): the pass's work is to find
+///   what is due and when the next one is, by index, without loading the items.
+/// - **Memory per pending item**: the child's resident memory after that pass less before it,
+///   divided by the items; and, for SQLite, the database's bytes on disk per item.
+/// - **Lateness**: `--active` pending items, `--due` of them due across the next
+///   `--window` seconds, the run loop driven by the system clock; lateness is the instant the
+///   sink gets a firing less the due time it carries.
+#[derive(Debug, Args)]
+pub struct SchedulerBench {
+    /// Pending items for the recovery and memory figures.
+    #[arg(long, default_value_t = 1_000_000)]
+    items: usize,
+    /// Pending items while lateness is measured.
+    #[arg(long, default_value_t = 100_000)]
+    active: usize,
+    /// How many of the active items come due during the measurement.
+    #[arg(long, default_value_t = 2_000)]
+    due: usize,
+    /// Seconds over which those items come due.
+    #[arg(long, default_value_t = 10)]
+    window: u64,
+    /// The database to fill (each phase in a fresh schema is up to you: it must be empty).
+    /// Default: a new SQLite file in a temporary folder, removed afterwards.
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Internal: the recovery child's side, on this database.
+    #[arg(long, hide = true)]
+    recover: Option<String>,
+}
+
+pub fn scheduler(args: SchedulerBench) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    if let Some(url) = &args.recover {
+        let report = runtime.block_on(recover(url))?;
+        println!("{report}");
+        return Ok(());
+    }
+    let dir = std::env::temp_dir().join(format!(
+        "hark-bench-scheduler-{}-{}",
+        std::process::id(),
+        Timestamp::now().as_nanosecond()
+    ));
+    let result = runtime.block_on(scheduler_phases(&args, &dir));
+    let _ = std::fs::remove_dir_all(&dir);
+    let report = result?;
+    eprintln!("scheduler benchmark");
+    eprintln!("| figure | value |");
+    eprintln!("| --- | ---: |");
+    for (name, key, unit) in [
+        ("pending items (recovery)", "items", ""),
+        ("fill time", "fill_s", " s"),
+        ("recovery: open + first pass", "recovery_ms", " ms"),
+        ("RAM per pending item", "ram_bytes_per_item", " B"),
+        (
+            "disk per pending item (SQLite)",
+            "disk_bytes_per_item",
+            " B",
+        ),
+        ("active items (lateness)", "active", ""),
+        ("fired during the measurement", "fired", ""),
+        ("lateness p50", "lateness_p50_ms", " ms"),
+        ("lateness p99", "lateness_p99_ms", " ms"),
+        ("lateness max", "lateness_max_ms", " ms"),
+    ] {
+        eprintln!("| {name} | {}{unit} |", report[key]);
+    }
+    println!("{report}");
+    Ok(())
+}
+
+/// The parent's side: fill, recover in a child, then measure lateness.
+async fn scheduler_phases(
+    args: &SchedulerBench,
+    dir: &std::path::Path,
+) -> Result<serde_json::Value> {
+    let url = |name: &str| {
+        args.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite:{}", dir.join(name).display()))
+    };
+    let sqlite_file = args.database_url.is_none().then(|| dir.join("recovery.db"));
+
+    // Recovery and memory.
+    let recovery_url = url("recovery.db");
+    let store = Store::open(&recovery_url).await?;
+    let empty_bytes = sqlite_file.as_deref().map(disk_bytes).unwrap_or(0);
+    let now = Timestamp::now();
+    let (household, device) = bench_home(&store, now).await?;
+    let started = Instant::now();
+    fill(&store, &household, &device, args.items, now, |i| {
+        // Timers within a day; alarms and reminders within 30 days.
+        let span_ms = if i % 3 == 0 {
+            86_400_000
+        } else {
+            30 * 86_400_000
+        };
+        now + SignedDuration::from_millis(3_600_000 + (i as i64 * 7_919) % span_ms)
+    })
+    .await?;
+    let fill_s = started.elapsed().as_secs_f64();
+    drop(store);
+    let disk_bytes_per_item = sqlite_file.as_deref().map(|path| {
+        (disk_bytes(path).saturating_sub(empty_bytes)) as f64 / args.items.max(1) as f64
+    });
+    let child = std::process::Command::new(std::env::current_exe()?)
+        .args(["bench", "scheduler", "--recover", &recovery_url])
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .context("running the recovery child")?;
+    if !child.status.success() {
+        bail!("the recovery child failed ({})", child.status);
+    }
+    let recovered: serde_json::Value =
+        serde_json::from_slice(&child.stdout).context("reading the recovery child's report")?;
+    let ram_bytes_per_item =
+        recovered["rss_growth_bytes"].as_f64().unwrap_or(f64::NAN) / args.items.max(1) as f64;
+
+    // Lateness: the items that are not due first (one big fill), then the ones that are, so
+    // that the window starts after the fill however long it takes.
+    let lateness_url = if args.database_url.is_some() {
+        // One database given: the lateness phase continues in it, with the items left.
+        recovery_url.clone()
+    } else {
+        url("lateness.db")
+    };
+    let store = Store::open(&lateness_url).await?;
+    let now = Timestamp::now();
+    let (household, device) = bench_home(&store, now).await?;
+    let later = args.active.saturating_sub(args.due);
+    fill(&store, &household, &device, later, now, |i| {
+        now + SignedDuration::from_millis(3_600_000 + (i as i64 * 7_919) % 86_400_000)
+    })
+    .await?;
+    let start = Timestamp::now() + SignedDuration::from_secs(1);
+    let window_ms = (args.window * 1000) as i64;
+    let due = args.due.max(1);
+    fill(&store, &household, &device, due, Timestamp::now(), |i| {
+        start + SignedDuration::from_millis(window_ms * i as i64 / due as i64)
+    })
+    .await?;
+    let sink = Arc::new(LatenessSink::default());
+    let scheduler = Scheduler::new(
+        store,
+        Arc::new(SystemClock),
+        sink.clone(),
+        SchedulerConfig::default(),
+    );
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn({
+        let scheduler = scheduler.clone();
+        async move {
+            scheduler
+                .run(async {
+                    let _ = stopped.await;
+                })
+                .await
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(args.window + 60);
+    while sink
+        .lateness_us
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .len()
+        < due
+        && Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let _ = stop.send(());
+    running.await??;
+    let mut lateness = sink
+        .lateness_us
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    if lateness.len() < due {
+        bail!("only {} of {due} items fired in time", lateness.len());
+    }
+    lateness.sort_unstable();
+    let at = |p: f64| lateness[((lateness.len() - 1) as f64 * p).round() as usize] as f64 / 1000.0;
+
+    Ok(json!({
+        "benchmark": "scheduler",
+        "database": if args.database_url.is_some() { "given" } else { "sqlite" },
+        "items": args.items,
+        "fill_s": (fill_s * 10.0).round() / 10.0,
+        "recovery_ms": recovered["recovery_ms"],
+        "recovery_next_wake": recovered["next_wake"],
+        "recovery_recorded": recovered["recorded"],
+        "rss_before_kb": recovered["rss_before_kb"],
+        "rss_after_kb": recovered["rss_after_kb"],
+        "ram_bytes_per_item": (ram_bytes_per_item * 100.0).round() / 100.0,
+        "disk_bytes_per_item": disk_bytes_per_item.map(|b| b.round()),
+        "active": args.active,
+        "fired": lateness.len(),
+        "window_s": args.window,
+        "lateness_p50_ms": at(0.50),
+        "lateness_p99_ms": at(0.99),
+        "lateness_max_ms": at(1.0),
+    }))
+}
+
+/// The child's side: open, one pass, next wake; with its resident memory around them.
+async fn recover(url: &str) -> Result<serde_json::Value> {
+    let before = rss_kb();
+    let started = Instant::now();
+    let store = Store::open(url).await?;
+    let sink = Arc::new(LatenessSink::default());
+    let scheduler = Scheduler::new(
+        store,
+        Arc::new(SystemClock),
+        sink,
+        SchedulerConfig::default(),
+    );
+    let tick = scheduler.tick().await?;
+    let elapsed = started.elapsed();
+    let after = rss_kb();
+    let growth = match (before, after) {
+        (Some(before), Some(after)) => Some(after.saturating_sub(before) * 1024),
+        _ => None,
+    };
+    Ok(json!({
+        "recovery_ms": (elapsed.as_secs_f64() * 10_000.0).round() / 10.0,
+        "next_wake": tick.next_wake.map(|t| t.to_string()),
+        "recorded": tick.recorded.len(),
+        "rss_before_kb": before,
+        "rss_after_kb": after,
+        "rss_growth_bytes": growth,
+    }))
+}
+
+async fn bench_home(store: &Store, now: Timestamp) -> Result<(HouseholdId, DeviceId)> {
+    let household = store.create_household("Bench", "UTC", None, now).await?;
+    let device = store.add_device(&household.id, "kitchen", now).await?;
+    Ok((household.id, device.id))
+}
+
+/// Writes `count` pending items due at `due(i)`, 50,000 to a transaction: a mix of timers,
+/// reminders, one-off alarms and (one in ten) daily alarms.
+async fn fill(
+    store: &Store,
+    household: &HouseholdId,
+    device: &DeviceId,
+    count: usize,
+    now: Timestamp,
+    due: impl Fn(usize) -> Timestamp,
+) -> Result<()> {
+    const CHUNK: usize = 50_000;
+    let daily = Recurrence::from_json(&json!({
+        "weekdays": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
+        "time": "07:00"
+    }))?
+    .to_json()
+    .to_string();
+    let mut i = 0;
+    while i < count {
+        let end = (i + CHUNK).min(count);
+        let items = (i..end)
+            .map(|i| {
+                let due_at = due(i);
+                let mut item = NewItem {
+                    device: device.clone(),
+                    kind: ItemKind::Alarm,
+                    name: None,
+                    label: None,
+                    text: None,
+                    due_at,
+                    duration: None,
+                    recurrence: None,
+                    time_zone: None,
+                };
+                match i % 10 {
+                    0..=2 => {
+                        item.kind = ItemKind::Timer;
+                        item.duration =
+                            Some(due_at.duration_since(now).max(SignedDuration::from_secs(1)));
+                        item.name = Some("pasta".into());
+                    }
+                    3..=5 => {
+                        item.kind = ItemKind::Reminder;
+                        item.text = Some("check the oven".into());
+                    }
+                    6..=8 => item.label = Some("wake up".into()),
+                    _ => {
+                        item.recurrence = Some(daily.clone());
+                        item.time_zone = Some("UTC".into());
+                    }
+                }
+                item
+            })
+            .collect();
+        store.create_items(household, items, now).await?;
+        i = end;
+    }
+    Ok(())
+}
+
+/// Records how late each firing arrives, as the sink sees it.
+#[derive(Default)]
+struct LatenessSink {
+    lateness_us: std::sync::Mutex<Vec<i64>>,
+}
+
+impl FiredSink for LatenessSink {
+    fn deliver<'a>(&'a self, firing: &'a Firing) -> BoxFuture<'a, Result<(), DeliveryError>> {
+        let late = Timestamp::now().duration_since(firing.due_at);
+        Box::pin(async move {
+            let micros = i64::try_from(late.as_micros()).unwrap_or(i64::MAX);
+            self.lateness_us
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(micros);
+            Ok(())
+        })
+    }
+}
+
+/// The database file with its write-ahead log.
+fn disk_bytes(path: &std::path::Path) -> u64 {
+    let size = |p: std::path::PathBuf| std::fs::metadata(p).map_or(0, |m| m.len());
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    size(path.to_owned()) + size(wal.into())
+}
+
+/// This process's resident memory, from /proc (Linux); `None` elsewhere.
+fn rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
 }

@@ -58,6 +58,8 @@ enum Command {
 enum BenchCommand {
     /// Requests per second and latency of /v1/converse over loopback.
     Converse(bench::ConverseBench),
+    /// Memory per pending timer, recovery time of a million, firing lateness.
+    Scheduler(bench::SchedulerBench),
 }
 
 fn main() -> ExitCode {
@@ -74,6 +76,7 @@ fn main() -> ExitCode {
             .map(|config| print!("{}", config.to_toml())),
         Command::Nlu(command) => nlu::run(command),
         Command::Bench(BenchCommand::Converse(args)) => bench::converse(settings, args),
+        Command::Bench(BenchCommand::Scheduler(args)) => bench::scheduler(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

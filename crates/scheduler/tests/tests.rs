@@ -10,4 +10,5 @@ mod alarms;
 mod crashes;
 mod driver;
 mod input;
+mod sigkill;
 mod timers;

@@ -64,6 +64,29 @@ async fn reload(store: &Store, item: &ScheduledItem) -> ScheduledItem {
 }
 
 both! {
+    async fn create_items_writes_all_or_nothing(fx: &Fixture) {
+        let store = &fx.store;
+        let (hh, dev) = home(store, "Home").await;
+        let made = store
+            .create_items(&hh, vec![timer(&dev, 60, 60), alarm(&dev, 120, None)], t(0))
+            .await
+            .unwrap();
+        assert_eq!(made.len(), 2);
+        for item in &made {
+            assert_eq!(&reload(store, item).await, item);
+        }
+        // One bad item (a device of no household) and none of the batch is written.
+        let stranger = DeviceId::new("dev_nobody");
+        let err = store
+            .create_items(&hh, vec![timer(&dev, 60, 60), timer(&stranger, 60, 60)], t(0))
+            .await
+            .unwrap_err();
+        assert_eq!(err, StoreError::NotFound);
+        let shape = store.create_items(&hh, vec![timer(&dev, 60, 60), NewItem { duration: None, ..timer(&dev, 60, 60) }], t(0)).await;
+        assert!(matches!(shape, Err(StoreError::Invalid(_))), "{shape:?}");
+        assert_eq!(store.items(&hh, None, None).await.unwrap().len(), 2);
+    }
+
     async fn create_get_list(fx: &Fixture) {
         let store = &fx.store;
         let (hh, dev) = home(store, "Home").await;

@@ -12,6 +12,7 @@ mod logging;
 mod nlu;
 mod serve;
 mod settings;
+mod timers;
 
 use std::process::ExitCode;
 
@@ -44,6 +45,11 @@ enum Command {
     /// Manage the household's API tokens.
     #[command(subcommand)]
     Token(admin::TokenCommand),
+    /// The household's timers, through the running server (list, start, cancel).
+    Timers {
+        #[command(subcommand)]
+        command: Option<timers::TimersCommand>,
+    },
     /// Print the effective configuration (file < environment < flags).
     Config,
     /// Understand sentences: parse them into intents, or benchmark the parser.
@@ -71,6 +77,7 @@ fn main() -> ExitCode {
         Command::Household(command) => admin::household_command(settings, command),
         Command::Device(command) => admin::device(settings, command),
         Command::Token(command) => admin::token(settings, command),
+        Command::Timers { command } => timers::run(settings, command),
         Command::Config => settings
             .config()
             .map(|config| print!("{}", config.to_toml())),

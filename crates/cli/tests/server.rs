@@ -989,3 +989,36 @@ fn config_is_file_then_environment_then_flags() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("HARK_LISTEN"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn timers_from_the_command_line() {
+    let dir = data_dir("timers");
+    let server = serve(&dir);
+    let run = |args: &[&str]| {
+        let out = hark()
+            .arg("timers")
+            .args(args)
+            .args(["--server", &server.url, "--data-dir"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let (ok, started, err) = run(&["start", "480", "--name", "pasta"]);
+    assert!(ok, "{err}");
+    assert!(started.contains("\tpasta\tpending\t"), "{started}");
+    let id = started.split('\t').next().unwrap().to_string();
+    let (ok, listed, _) = run(&["list"]);
+    assert!(ok && listed.contains(&id), "{listed}");
+    let (ok, cancelled, _) = run(&["cancel", &id]);
+    assert!(ok && cancelled.contains("\tcancelled\t"), "{cancelled}");
+    let (ok, _, err) = run(&["start", "0"]);
+    assert!(!ok && err.contains("invalid_request"), "{err}");
+    let (ok, _, err) = run(&["cancel", "itm_nope"]);
+    assert!(!ok && err.contains("not_found"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

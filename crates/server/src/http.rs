@@ -49,6 +49,10 @@ pub fn app(server: Arc<Server>) -> Router {
         .route("/v1/events", get(events))
         .route("/v1/timers", get(timers).post(start_timer))
         .route("/v1/timers/{id}", delete(cancel_timer))
+        .route("/v1/alarms", get(alarms).post(set_alarm))
+        .route("/v1/alarms/{id}", delete(cancel_alarm))
+        .route("/v1/reminders", get(reminders).post(add_reminder))
+        .route("/v1/reminders/{id}", delete(cancel_reminder))
         .route("/v1/health", get(health))
         .route("/v1/openapi.json", get(openapi))
         .route("/metrics", get(metrics));
@@ -76,6 +80,10 @@ async fn observe(State(server): State<Arc<Server>>, request: Request, next: Next
         Some("/v1/events") => "/v1/events",
         Some("/v1/timers") => "/v1/timers",
         Some("/v1/timers/{id}") => "/v1/timers/{id}",
+        Some("/v1/alarms") => "/v1/alarms",
+        Some("/v1/alarms/{id}") => "/v1/alarms/{id}",
+        Some("/v1/reminders") => "/v1/reminders",
+        Some("/v1/reminders/{id}") => "/v1/reminders/{id}",
         Some("/v1/openapi.json") => "/v1/openapi.json",
         Some("/metrics") => "/metrics",
         _ => "other",
@@ -605,20 +613,174 @@ fn scheduler_error(error: hark_scheduler::SchedulerError) -> ApiError {
     }
 }
 
+/// The household's items of one kind.
+async fn list_items(
+    server: &Server,
+    caller: &Caller,
+    kind: hark_scheduler::ItemKind,
+) -> Result<Json<Vec<hark_scheduler::ScheduledItem>>, ApiError> {
+    let items = server
+        .scheduler
+        .items(&caller.household.id, Some(kind), None)
+        .await
+        .map_err(scheduler_error)?;
+    Ok(Json(items))
+}
+
+/// Cancels the household's item `id` of one kind.
+async fn cancel_item(
+    server: &Server,
+    caller: &Caller,
+    kind: hark_scheduler::ItemKind,
+    id: String,
+) -> Result<Json<hark_scheduler::ScheduledItem>, ApiError> {
+    let id = hark_scheduler::ItemId::new(id);
+    let item = server
+        .scheduler
+        .item(&caller.household.id, &id)
+        .await
+        .map_err(scheduler_error)?;
+    if item.is_none_or(|item| item.kind != kind) {
+        return Err(ApiError::new(
+            "not_found",
+            format!("this household has no such {}", kind_name(kind)),
+        ));
+    }
+    Ok(Json(
+        server
+            .scheduler
+            .cancel(&caller.household.id, &id)
+            .await
+            .map_err(scheduler_error)?,
+    ))
+}
+
+fn kind_name(kind: hark_scheduler::ItemKind) -> &'static str {
+    match kind {
+        hark_scheduler::ItemKind::Timer => "timer",
+        hark_scheduler::ItemKind::Alarm => "alarm",
+        hark_scheduler::ItemKind::Reminder => "reminder",
+    }
+}
+
 async fn timers(
     State(server): State<Arc<Server>>,
     caller: Caller,
 ) -> Result<Json<Vec<hark_scheduler::ScheduledItem>>, ApiError> {
-    let items = server
+    list_items(&server, &caller, hark_scheduler::ItemKind::Timer).await
+}
+
+async fn alarms(
+    State(server): State<Arc<Server>>,
+    caller: Caller,
+) -> Result<Json<Vec<hark_scheduler::ScheduledItem>>, ApiError> {
+    list_items(&server, &caller, hark_scheduler::ItemKind::Alarm).await
+}
+
+async fn reminders(
+    State(server): State<Arc<Server>>,
+    caller: Caller,
+) -> Result<Json<Vec<hark_scheduler::ScheduledItem>>, ApiError> {
+    list_items(&server, &caller, hark_scheduler::ItemKind::Reminder).await
+}
+
+async fn cancel_alarm(
+    State(server): State<Arc<Server>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<hark_scheduler::ScheduledItem>, ApiError> {
+    cancel_item(&server, &caller, hark_scheduler::ItemKind::Alarm, id).await
+}
+
+async fn cancel_reminder(
+    State(server): State<Arc<Server>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<hark_scheduler::ScheduledItem>, ApiError> {
+    cancel_item(&server, &caller, hark_scheduler::ItemKind::Reminder, id).await
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewAlarm {
+    /// When, once: an RFC 3339 instant.
+    #[serde(default)]
+    at: Option<String>,
+    /// Or a weekly rule: `{"weekdays": ["monday", ...], "time": "07:00"}`.
+    #[serde(default)]
+    every: Option<Value>,
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default)]
+    device: Option<String>,
+}
+
+async fn set_alarm(
+    State(server): State<Arc<Server>>,
+    caller: Caller,
+    ApiJson(new): ApiJson<NewAlarm>,
+) -> Result<(StatusCode, Json<hark_scheduler::ScheduledItem>), ApiError> {
+    let device = speaking_device(&server, &caller, new.device.as_deref()).await?;
+    let when = match (new.at.as_deref(), &new.every) {
+        (Some(at), None) => hark_scheduler::AlarmTime::Once(instant(at)?),
+        (None, Some(rule)) => hark_scheduler::AlarmTime::Every(
+            hark_scheduler::Recurrence::from_json(rule).map_err(scheduler_error)?,
+        ),
+        _ => {
+            return Err(ApiError::new(
+                "invalid_request",
+                "give either \"at\" (an instant) or \"every\" (a weekly rule)",
+            ))
+        }
+    };
+    let label = match new.label.as_deref() {
+        Some(label) => Some(checked_name(label, "an alarm's label")?),
+        None => None,
+    };
+    let item = server
         .scheduler
-        .items(
-            &caller.household.id,
-            Some(hark_scheduler::ItemKind::Timer),
-            None,
-        )
+        .set_alarm(&caller.household.id, &device.id, when, label)
         .await
         .map_err(scheduler_error)?;
-    Ok(Json(items))
+    Ok((StatusCode::CREATED, Json(item)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewReminder {
+    /// When: an RFC 3339 instant.
+    at: String,
+    /// What to say then.
+    text: String,
+    #[serde(default)]
+    device: Option<String>,
+}
+
+async fn add_reminder(
+    State(server): State<Arc<Server>>,
+    caller: Caller,
+    ApiJson(new): ApiJson<NewReminder>,
+) -> Result<(StatusCode, Json<hark_scheduler::ScheduledItem>), ApiError> {
+    let device = speaking_device(&server, &caller, new.device.as_deref()).await?;
+    let at = instant(&new.at)?;
+    let item = server
+        .scheduler
+        .add_reminder(&caller.household.id, &device.id, at, &new.text)
+        .await
+        .map_err(scheduler_error)?;
+    Ok((StatusCode::CREATED, Json(item)))
+}
+
+/// An RFC 3339 instant ("2026-11-26T07:00:00+01:00"), or a zoned one with `[Zone]`.
+fn instant(text: &str) -> Result<jiff::Timestamp, ApiError> {
+    text.parse::<jiff::Timestamp>()
+        .or_else(|_| text.parse::<jiff::Zoned>().map(|z| z.timestamp()))
+        .map_err(|_| {
+            ApiError::new(
+                "invalid_request",
+                format!("'{text}' is not an RFC 3339 date-time"),
+            )
+        })
 }
 
 #[derive(Debug, Deserialize)]
@@ -664,25 +826,5 @@ async fn cancel_timer(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<hark_scheduler::ScheduledItem>, ApiError> {
-    let id = hark_scheduler::ItemId::new(id);
-    let item = server
-        .scheduler
-        .item(&caller.household.id, &id)
-        .await
-        .map_err(scheduler_error)?;
-    match item {
-        Some(item) if item.kind == hark_scheduler::ItemKind::Timer => {}
-        _ => {
-            return Err(ApiError::new(
-                "not_found",
-                "this household has no such timer",
-            ))
-        }
-    }
-    let item = server
-        .scheduler
-        .cancel(&caller.household.id, &id)
-        .await
-        .map_err(scheduler_error)?;
-    Ok(Json(item))
+    cancel_item(&server, &caller, hark_scheduler::ItemKind::Timer, id).await
 }

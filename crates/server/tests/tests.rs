@@ -1,4 +1,5 @@
 //! The server in this process, on a manual clock, over real HTTP on a free
 //! port: timers fire on the device that set them, and wait for an offline one.
 
+mod alarms;
 mod timers;

@@ -11,7 +11,7 @@ use hark_server::{Config, Server};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{json, Value};
 
-struct Running {
+pub(crate) struct Running {
     server: Arc<Server>,
     clock: Arc<ManualClock>,
     url: String,
@@ -26,7 +26,7 @@ impl Drop for Running {
     }
 }
 
-fn start(name: &str) -> Running {
+pub(crate) fn start(name: &str) -> Running {
     let dir =
         std::env::temp_dir().join(format!("hark-server-timers-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -67,7 +67,7 @@ fn start(name: &str) -> Running {
 }
 
 impl Running {
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+    pub(crate) fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .build()
@@ -90,7 +90,7 @@ impl Running {
     }
 
     /// Listens to a device's events; each event's JSON arrives on the channel.
-    fn listen(&self, device: &str) -> mpsc::Receiver<Value> {
+    pub(crate) fn listen(&self, device: &str) -> mpsc::Receiver<Value> {
         let (sender, receiver) = mpsc::channel();
         let url = format!("{}/v1/events?device={device}", self.url);
         let auth = format!("Bearer {}", self.token);
@@ -121,7 +121,7 @@ impl Running {
     }
 
     /// Moves the clock and lets the scheduler make one pass.
-    fn advance(&self, seconds: i64) {
+    pub(crate) fn advance(&self, seconds: i64) {
         self.clock.advance(SignedDuration::from_secs(seconds));
         self.runtime.block_on(self.server.scheduler.tick()).unwrap();
     }

@@ -6,36 +6,16 @@
 //! tests run in parallel without seeing each other. Both are removed when the fixture drops,
 //! whether the test passed or not.
 
-use std::path::PathBuf;
-
 use hark_store::Store;
 use jiff::Timestamp;
 
-pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
-
-/// The engine a test runs against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Sqlite,
-    Postgres,
-}
-
-/// Where a test's database lives.
-enum Place {
-    Sqlite {
-        folder: PathBuf,
-    },
-    Postgres {
-        base_url: String,
-        schema: String,
-        admin: tokio_postgres::Client,
-    },
-}
+use hark_testkit::TestDatabase;
+pub use hark_testkit::{random_suffix, Kind, DEFAULT_POSTGRES_URL};
 
 pub struct Fixture {
     pub kind: Kind,
     pub store: Store,
-    place: Place,
+    database: TestDatabase,
 }
 
 /// Runs each test body once per engine: `mod name { fn sqlite(); fn postgres(); }`.
@@ -65,16 +45,6 @@ macro_rules! both {
     };
 }
 
-/// A random lower-case name part.
-pub fn random_suffix() -> String {
-    let mut bytes = [0u8; 12];
-    getrandom::fill(&mut bytes).unwrap();
-    bytes
-        .iter()
-        .map(|b| char::from(b"abcdefghijklmnopqrstuvwxyz234567"[usize::from(b & 31)]))
-        .collect()
-}
-
 /// A fixed instant with a sub-millisecond part, to check that times come back as stored.
 pub fn t(seconds: i64) -> Timestamp {
     Timestamp::new(1_767_225_600 + seconds, 123_456_789).unwrap()
@@ -82,31 +52,15 @@ pub fn t(seconds: i64) -> Timestamp {
 
 impl Fixture {
     pub async fn new(kind: Kind) -> Fixture {
-        let place = match kind {
-            Kind::Sqlite => {
-                let folder = std::env::temp_dir().join(format!("hark-store-{}", random_suffix()));
-                Place::Sqlite { folder }
-            }
-            Kind::Postgres => {
-                let base_url = std::env::var("HARK_TEST_POSTGRES_URL")
-                    .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned());
-                let admin = connect(&base_url).await;
-                let schema = format!("hark_t_{}", random_suffix());
-                admin
-                    .batch_execute(&format!("CREATE SCHEMA {schema}"))
-                    .await
-                    .unwrap_or_else(|e| panic!("creating schema {schema}: {e:?}"));
-                Place::Postgres {
-                    base_url,
-                    schema,
-                    admin,
-                }
-            }
-        };
-        let store = Store::open(&place.url())
+        let database = TestDatabase::new(kind, "hark-store").await;
+        let store = Store::open(&database.url())
             .await
-            .unwrap_or_else(|e| panic!("opening {}: {e}", place.url()));
-        Fixture { kind, store, place }
+            .unwrap_or_else(|e| panic!("opening {}: {e}", database.url()));
+        Fixture {
+            kind,
+            store,
+            database,
+        }
     }
 
     /// Opens another store on the same database: a restart, or a second node.
@@ -116,115 +70,12 @@ impl Fixture {
 
     /// What [`Store::open`] takes to reach this fixture's database.
     pub fn url(&self) -> String {
-        self.place.url()
+        self.database.url()
     }
 
     /// Runs SQL on the database behind the store's back, and returns the first column of
     /// each row as text.
     pub async fn raw(&self, sql: &str) -> Vec<String> {
-        match &self.place {
-            Place::Sqlite { folder } => {
-                let conn = rusqlite::Connection::open(folder.join("hark.db")).unwrap();
-                let mut statement = conn.prepare(sql).unwrap();
-                let columns = statement.column_count();
-                let mut rows = statement.query([]).unwrap();
-                let mut out = Vec::new();
-                while let Some(row) = rows.next().unwrap() {
-                    if columns > 0 {
-                        let value: rusqlite::types::Value = row.get(0).unwrap();
-                        out.push(match value {
-                            rusqlite::types::Value::Integer(n) => n.to_string(),
-                            rusqlite::types::Value::Text(text) => text,
-                            other => format!("{other:?}"),
-                        });
-                    }
-                }
-                out
-            }
-            Place::Postgres { schema, admin, .. } => {
-                let messages = admin
-                    .simple_query(&format!("SET search_path TO {schema}; {sql}"))
-                    .await
-                    .unwrap_or_else(|e| panic!("{sql}: {e:?}"));
-                messages
-                    .iter()
-                    .filter_map(|message| match message {
-                        tokio_postgres::SimpleQueryMessage::Row(row) => {
-                            Some(row.get(0).unwrap_or("NULL").to_owned())
-                        }
-                        _ => None,
-                    })
-                    .collect()
-            }
-        }
+        self.database.raw(sql).await
     }
-}
-
-impl Place {
-    fn url(&self) -> String {
-        match self {
-            Place::Sqlite { folder } => format!("sqlite:{}", folder.join("hark.db").display()),
-            Place::Postgres {
-                base_url, schema, ..
-            } => {
-                let glue = if base_url.contains('?') { '&' } else { '?' };
-                format!("{base_url}{glue}options=-csearch_path%3D{schema}")
-            }
-        }
-    }
-}
-
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        match &self.place {
-            Place::Sqlite { folder } => {
-                let _ = std::fs::remove_dir_all(folder);
-            }
-            Place::Postgres {
-                base_url, schema, ..
-            } => {
-                // Drop cannot await: drop the schema from a thread with a runtime of its own.
-                let (url, schema) = (base_url.clone(), schema.clone());
-                let dropped = std::thread::spawn(move || {
-                    tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                        .unwrap()
-                        .block_on(async {
-                            let admin = connect(&url).await;
-                            // A session left holding a lock would otherwise hang the test.
-                            admin
-                                .batch_execute(&format!(
-                                    "SET lock_timeout = '10s'; DROP SCHEMA IF EXISTS {schema} CASCADE"
-                                ))
-                                .await
-                        })
-                })
-                .join();
-                if !matches!(dropped, Ok(Ok(()))) {
-                    eprintln!("could not drop test schema: {dropped:?}");
-                }
-            }
-        }
-    }
-}
-
-/// A plain connection for the test's own bookkeeping; fails the test, saying how to start
-/// PostgreSQL, when it is not running.
-async fn connect(url: &str) -> tokio_postgres::Client {
-    let (client, connection) = match tokio_postgres::connect(url, tokio_postgres::NoTls).await {
-        Ok(pair) => pair,
-        Err(e) => panic!(
-            "PostgreSQL is not reachable at {url} ({e}{}). The store's tests need it: start it \
-             with `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, \
-             or point HARK_TEST_POSTGRES_URL at a running server (trust auth, database exists)",
-            std::error::Error::source(&e)
-                .map(|cause| format!(": {cause}"))
-                .unwrap_or_default()
-        ),
-    };
-    tokio::spawn(async move {
-        let _ = connection.await;
-    });
-    client
 }

@@ -31,6 +31,26 @@ pub struct Turn<'a> {
     /// The household's running and paused timers, for the skills that need
     /// them (the runtime reads them from the store before a timer intent).
     pub timers: &'a [TimerView],
+    /// The household's pending alarms and reminders, for the skills that
+    /// need them.
+    pub scheduled: &'a [ScheduledView],
+}
+
+/// A pending alarm or reminder, as a skill sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScheduledView {
+    /// Its id, for effects that change it.
+    pub id: String,
+    /// A reminder (else an alarm).
+    pub reminder: bool,
+    /// An alarm's label ("gym").
+    pub label: Option<String>,
+    /// A reminder's text.
+    pub text: Option<String>,
+    /// When it rings next.
+    pub due: Timestamp,
+    /// A weekly alarm's rule (`{"weekdays": [...], "time": "HH:MM"}`).
+    pub weekly: Option<serde_json::Value>,
 }
 
 /// A running or paused timer, as a skill sees it.
@@ -141,6 +161,28 @@ pub enum Effect {
     /// Resume a paused timer.
     ResumeTimer {
         /// Which.
+        id: String,
+    },
+    /// Set an alarm on the turn's device: once at `at`, or by the weekly
+    /// rule `every`.
+    SetAlarm {
+        /// When, once.
+        at: Option<Timestamp>,
+        /// Or a weekly rule, read in the household's zone.
+        every: Option<serde_json::Value>,
+        /// Its label.
+        label: Option<String>,
+    },
+    /// Add a reminder on the turn's device.
+    AddReminder {
+        /// When.
+        at: Timestamp,
+        /// What to say then.
+        text: String,
+    },
+    /// Cancel an alarm or reminder.
+    CancelScheduled {
+        /// Which (a [`ScheduledView::id`]).
         id: String,
     },
     /// Add time to a timer (negative: remove it).

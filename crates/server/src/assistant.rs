@@ -13,7 +13,9 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use hark_core::skill::{self, Effect, Expect, Next, Outcome, Skill, TimerView, Turn};
+use hark_core::skill::{
+    self, Effect, Expect, Next, Outcome, ScheduledView, Skill, TimerView, Turn,
+};
 use hark_core::{Clock, Device, Household, Intent, SessionId};
 use hark_nlu::entity::{self, EntityKind};
 use hark_nlu::{text, Matcher, ParseContext};
@@ -129,6 +131,27 @@ pub enum Understood {
     },
 }
 
+/// What of the household a skill may need to see, read by the caller.
+#[derive(Debug, Clone, Default)]
+pub struct State {
+    /// Running and paused timers.
+    pub timers: Vec<TimerView>,
+    /// Pending alarms and reminders.
+    pub scheduled: Vec<ScheduledView>,
+}
+
+/// The intents whose skill reads the household's alarms and reminders.
+pub const SCHEDULED_INTENTS: [&str; 8] = [
+    "HarkSetAlarm",
+    "HarkListAlarms",
+    "HarkCancelAlarm",
+    "HarkSnoozeAlarm",
+    "HarkStopAlarm",
+    "HarkSetReminder",
+    "HarkListReminders",
+    "HarkCancelReminder",
+];
+
 /// The intents whose skill reads the household's timers.
 pub const TIMER_INTENTS: [&str; 8] = [
     "HassStartTimer",
@@ -142,6 +165,11 @@ pub const TIMER_INTENTS: [&str; 8] = [
 ];
 
 impl Understood {
+    /// Whether the skill needs the household's alarms and reminders.
+    pub fn needs_scheduled(&self) -> bool {
+        matches!(self, Understood::Ready { intent, .. } if SCHEDULED_INTENTS.contains(&intent.name.as_str()))
+    }
+
     /// Whether the skill needs the household's timers.
     pub fn needs_timers(&self) -> bool {
         matches!(self, Understood::Ready { intent, .. } if TIMER_INTENTS.contains(&intent.name.as_str()))
@@ -209,7 +237,7 @@ impl Assistant {
     ) -> Reply {
         match self.understand(household, device, text, session) {
             Understood::Done(reply) => reply,
-            understood => self.answer(household, device, understood, &[]),
+            understood => self.answer(household, device, understood, &State::default()),
         }
     }
 
@@ -308,7 +336,7 @@ impl Assistant {
         household: &Household,
         device: &Device,
         understood: Understood,
-        timers: &[TimerView],
+        state: &State,
     ) -> Reply {
         let (intent, confirmed, session, now, mut timings) = match understood {
             Understood::Done(reply) => return reply,
@@ -341,7 +369,8 @@ impl Assistant {
             now,
             language: &self.language,
             confirmed,
-            timers,
+            timers: &state.timers,
+            scheduled: &state.scheduled,
         };
         let started = Instant::now();
         let outcome = skill.handle(&turn);

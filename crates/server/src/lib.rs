@@ -21,7 +21,7 @@ mod random;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use hark_core::skill::{Effect, Skill, TimerView};
+use hark_core::skill::{Effect, ScheduledView, Skill, TimerView};
 use hark_core::{Clock, Device, DeviceId, Household, HouseholdId};
 use hark_nlu::{builtin, Grammar, Matcher};
 use hark_scheduler::Scheduler;
@@ -29,7 +29,7 @@ use hark_store::{NewHousehold, Store};
 use jiff::SignedDuration;
 use tokio::net::TcpListener;
 
-pub use assistant::{Assistant, Reply};
+pub use assistant::{Assistant, Reply, State};
 pub use config::Config;
 pub use error::{ApiError, CODES};
 
@@ -156,20 +156,12 @@ impl Server {
         session: Option<&hark_core::SessionId>,
     ) -> Reply {
         let understood = self.assistant.understand(household, device, text, session);
-        let timers = if understood.needs_timers() {
-            match self.timer_views(household).await {
-                Ok(timers) => timers,
-                Err(error) => {
-                    tracing::error!(%error, "reading the timers");
-                    return self.assistant.failed(understood);
-                }
-            }
-        } else {
-            Vec::new()
-        };
-        let mut reply = self
-            .assistant
-            .answer(household, device, understood, &timers);
+        let mut state = State::default();
+        if let Err(error) = self.read_state(household, &understood, &mut state).await {
+            tracing::error!(%error, "reading the household's timers, alarms and reminders");
+            return self.assistant.failed(understood);
+        }
+        let mut reply = self.assistant.answer(household, device, understood, &state);
         if let Err(error) = self.apply(household, device, &reply.effects).await {
             tracing::warn!(%error, "applying the skill's effects");
             reply.speech = self.assistant.failed_speech().to_string();
@@ -177,6 +169,52 @@ impl Server {
             reply.expects_reply = false;
         }
         reply
+    }
+
+    /// What the understood intent's skill needs to see of the household.
+    async fn read_state(
+        &self,
+        household: &Household,
+        understood: &assistant::Understood,
+        state: &mut State,
+    ) -> Result<(), hark_scheduler::SchedulerError> {
+        if understood.needs_timers() {
+            state.timers = self.timer_views(household).await?;
+        }
+        if understood.needs_scheduled() {
+            state.scheduled = self.scheduled_views(household).await?;
+        }
+        Ok(())
+    }
+
+    /// The household's pending alarms and reminders, as skills see them.
+    async fn scheduled_views(
+        &self,
+        household: &Household,
+    ) -> Result<Vec<ScheduledView>, hark_scheduler::SchedulerError> {
+        use hark_scheduler::{ItemKind, ItemState};
+        let mut views = Vec::new();
+        for kind in [ItemKind::Alarm, ItemKind::Reminder] {
+            let items = self
+                .scheduler
+                .items(&household.id, Some(kind), Some(ItemState::Pending))
+                .await?;
+            views.extend(items.into_iter().map(|item| {
+                ScheduledView {
+                    id: item.id.to_string(),
+                    reminder: kind == ItemKind::Reminder,
+                    label: item.label.clone(),
+                    text: item.text.clone(),
+                    due: item.due_at,
+                    weekly: item
+                        .recurrence
+                        .as_deref()
+                        .and_then(|r| serde_json::from_str(r).ok()),
+                }
+            }));
+        }
+        views.sort_by_key(|v| v.due);
+        Ok(views)
     }
 
     /// The household's running and paused timers, as skills see them.
@@ -241,6 +279,30 @@ impl Server {
                     self.scheduler
                         .adjust(h, &ItemId::new(id), SignedDuration::from_secs(*seconds))
                         .await?;
+                }
+                Effect::SetAlarm { at, every, label } => {
+                    let when = match (at, every) {
+                        (Some(at), _) => hark_scheduler::AlarmTime::Once(*at),
+                        (None, Some(rule)) => hark_scheduler::AlarmTime::Every(
+                            hark_scheduler::Recurrence::from_json(rule)?,
+                        ),
+                        (None, None) => {
+                            return Err(hark_scheduler::SchedulerError::Invalid(
+                                "an alarm needs a time".into(),
+                            ))
+                        }
+                    };
+                    self.scheduler
+                        .set_alarm(h, &device.id, when, label.as_deref())
+                        .await?;
+                }
+                Effect::AddReminder { at, text } => {
+                    self.scheduler
+                        .add_reminder(h, &device.id, *at, text)
+                        .await?;
+                }
+                Effect::CancelScheduled { id } => {
+                    self.scheduler.cancel(h, &ItemId::new(id)).await?;
                 }
                 // For the device itself.
                 Effect::StopDevice => {}

@@ -132,3 +132,62 @@ fn bad_alarms_and_reminders_are_refused_and_change_nothing() {
     let (_, alarms) = r.call("GET", "/v1/alarms", None);
     assert_eq!(alarms, json!([]));
 }
+
+fn say(r: &crate::timers::Running, text: &str) -> serde_json::Value {
+    let (status, answer) = r.call(
+        "POST",
+        "/v1/converse",
+        Some(json!({"text": text, "device": "default"})),
+    );
+    assert_eq!(status, 200, "{answer}");
+    answer
+}
+
+#[test]
+fn spoken_alarms_and_reminders_are_kept_and_ring() {
+    let r = start("spoken-alarms");
+    let events = r.listen("default");
+    // The test household's zone is the system's; the manual clock says 07:00 UTC.
+    let set = say(&r, "remind me in 20 minutes to check the oven");
+    assert!(
+        set["speech"]
+            .as_str()
+            .unwrap()
+            .starts_with("OK, I'll remind you to check the oven at "),
+        "{set}"
+    );
+    let (_, reminders) = r.call("GET", "/v1/reminders", None);
+    assert_eq!(reminders.as_array().map(Vec::len), Some(1), "{reminders}");
+    let listed = say(&r, "what reminders do I have");
+    assert!(
+        listed["speech"]
+            .as_str()
+            .unwrap()
+            .starts_with("You have one reminder: check the oven at "),
+        "{listed}"
+    );
+    r.advance(20 * 60);
+    let event = events
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the reminder spoke");
+    assert_eq!(
+        (event["kind"].as_str(), event["text"].as_str()),
+        (Some("reminder"), Some("check the oven"))
+    );
+
+    let set = say(&r, "set an alarm called gym for 6 am every weekday");
+    assert_eq!(
+        set["speech"], "Gym alarm set for 6 AM every weekday.",
+        "{set}"
+    );
+    let (_, alarms) = r.call("GET", "/v1/alarms", None);
+    assert_eq!(alarms.as_array().map(Vec::len), Some(1), "{alarms}");
+    assert_eq!(
+        say(&r, "cancel the gym alarm")["speech"],
+        "Gym alarm for 6 AM every weekday cancelled."
+    );
+    assert_eq!(
+        say(&r, "what alarms do I have")["speech"],
+        "You don't have any alarms."
+    );
+}

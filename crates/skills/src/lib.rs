@@ -28,6 +28,7 @@ use std::collections::BTreeMap;
 use hark_core::skill::Skill;
 use hark_core::IntentName;
 
+pub mod alarm;
 pub mod clock;
 pub mod confirm;
 mod error;
@@ -53,6 +54,7 @@ pub fn builtin() -> Result<Vec<Box<dyn Skill>>, Error> {
         Box::new(stop::Stop::new()?),
         Box::new(confirm::Confirm::new()?),
         Box::new(timer::Timer::new()?),
+        Box::new(alarm::Alarm::new()?),
     ])
 }
 
@@ -129,7 +131,8 @@ mod tests {
         stop::Stop::new().unwrap();
         confirm::Confirm::new().unwrap();
         timer::Timer::new().unwrap();
-        assert_eq!(builtin().unwrap().len(), 5);
+        alarm::Alarm::new().unwrap();
+        assert_eq!(builtin().unwrap().len(), 6);
     }
 
     #[test]
@@ -164,8 +167,10 @@ mod tests {
         assert_eq!(name("HarkNo"), Some("confirm"));
         assert_eq!(name("HassStartTimer"), Some("timer"));
         assert_eq!(name("HassTimerStatus"), Some("timer"));
-        assert_eq!(name("HarkSetAlarm"), None);
-        assert_eq!(registry.intents().count(), 15);
+        assert_eq!(name("HarkSetAlarm"), Some("alarm"));
+        assert_eq!(name("HarkCancelReminder"), Some("alarm"));
+        assert_eq!(name("HarkMediaShuffle"), None);
+        assert_eq!(registry.intents().count(), 23);
     }
 
     #[test]

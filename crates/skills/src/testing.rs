@@ -72,6 +72,7 @@ impl Home {
             language,
             confirmed: false,
             timers: &[],
+            scheduled: &[],
         }
     }
 }

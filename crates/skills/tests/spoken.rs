@@ -56,6 +56,7 @@ fn conversation(zone: &str, now: &str, sentences: &[&str]) -> String {
             language: "en",
             confirmed: false,
             timers: &[],
+            scheduled: &[],
         };
         let answer = skill.handle(&turn).unwrap();
         let effects = if answer.effects.is_empty() {

@@ -71,12 +71,12 @@ mod tests {
             "2026-11-25T08:00:00Z",
             &intent("HarkHelp", json!({})),
         );
-        insta::assert_snapshot!(out.speech, @"I can set timers, and tell you the time and the date. Try saying: set a pasta timer for 8 minutes.");
-        // Only what the built-in skills do today: no promise of alarms yet.
-        for topic in ["timers", "time", "date"] {
+        insta::assert_snapshot!(out.speech, @"I can set timers, alarms and reminders, and tell you the time and the date. Try saying: set a pasta timer for 8 minutes.");
+        // Only what the built-in skills do today: no promise of weather yet.
+        for topic in ["timers", "alarms", "reminders", "time", "date"] {
             assert!(out.speech.contains(topic), "{topic}");
         }
-        assert!(!out.speech.contains("alarm"));
+        assert!(!out.speech.contains("weather"));
         assert!(out.effects.is_empty());
         assert_eq!(out.next, Next::End);
     }

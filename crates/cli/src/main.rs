@@ -50,6 +50,16 @@ enum Command {
         #[command(subcommand)]
         command: Option<timers::TimersCommand>,
     },
+    /// The household's alarms, through the running server (list, set, cancel).
+    Alarms {
+        #[command(subcommand)]
+        command: Option<timers::AlarmsCommand>,
+    },
+    /// The household's reminders, through the running server (list, add, cancel).
+    Reminders {
+        #[command(subcommand)]
+        command: Option<timers::RemindersCommand>,
+    },
     /// Print the effective configuration (file < environment < flags).
     Config,
     /// Understand sentences: parse them into intents, or benchmark the parser.
@@ -77,7 +87,9 @@ fn main() -> ExitCode {
         Command::Household(command) => admin::household_command(settings, command),
         Command::Device(command) => admin::device(settings, command),
         Command::Token(command) => admin::token(settings, command),
-        Command::Timers { command } => timers::run(settings, command),
+        Command::Timers { command } => timers::timers(settings, command),
+        Command::Alarms { command } => timers::alarms(settings, command),
+        Command::Reminders { command } => timers::reminders(settings, command),
         Command::Config => settings
             .config()
             .map(|config| print!("{}", config.to_toml())),

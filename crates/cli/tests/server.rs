@@ -1022,3 +1022,38 @@ fn timers_from_the_command_line() {
     assert!(!ok && err.contains("not_found"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn alarms_and_reminders_from_the_command_line() {
+    let dir = data_dir("alarms-cli");
+    let server = serve(&dir);
+    let run = |args: &[&str]| {
+        let out = hark()
+            .args(args)
+            .args(["--server", &server.url, "--data-dir"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let at = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(2)).to_string();
+    let (ok, set, err) = run(&["alarms", "set", &at, "--label", "gym"]);
+    assert!(ok && set.contains("\tgym\tpending\t"), "{set}{err}");
+    let (ok, added, err) = run(&["reminders", "add", &at, "call mum"]);
+    assert!(
+        ok && added.contains("\tcall mum\tpending\t"),
+        "{added}{err}"
+    );
+    let (_, listed, _) = run(&["alarms"]);
+    assert_eq!(listed.lines().count(), 1, "{listed}");
+    let id = added.split('\t').next().unwrap().to_string();
+    let (ok, cancelled, _) = run(&["reminders", "cancel", &id]);
+    assert!(ok && cancelled.contains("\tcancelled\t"), "{cancelled}");
+    let (ok, _, err) = run(&["alarms", "set", "2026-02-30T07:00:00Z"]);
+    assert!(!ok && err.contains("invalid_request"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -22,7 +22,7 @@ pub const STAGES: [&str; 3] = ["parse", "skill", "total"];
 /// All of hark's metrics.
 #[derive(Debug, Default)]
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(&'static str, u16), u64>>,
+    requests: Mutex<BTreeMap<(String, u16), u64>>,
     errors: Mutex<BTreeMap<&'static str, u64>>,
     stages: [Histogram; 3],
     utterances_understood: AtomicU64,
@@ -52,13 +52,10 @@ impl Histogram {
 
 impl Metrics {
     /// Counts a finished HTTP request.
-    pub fn request(&self, route: &'static str, status: u16) {
-        *self
-            .requests
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry((route, status))
-            .or_default() += 1;
+    pub fn request(&self, route: &str, status: u16) {
+        let mut requests = self.requests.lock().unwrap_or_else(|e| e.into_inner());
+        let key = (route.to_string(), status);
+        *requests.entry(key).or_default() += 1;
     }
 
     /// Counts an API error by its code.

@@ -16,8 +16,8 @@
 //!
 //! - **Durable before it returns.** Every method is one statement, committed on its own: with
 //!   SQLite in write-ahead-log mode and `synchronous=FULL`, with PostgreSQL by its normal commit.
-//!   The exceptions, [`Store::mark_fired`] and [`Store::mark_missed`], change an item and record
-//!   its firing in one transaction, committed the same way.
+//!   The exceptions, [`Store::mark_fired`], [`Store::mark_missed`] and [`Store::end_ring`],
+//!   change an item and its firing in one transaction, committed the same way.
 //! - **One household at a time.** Every read and write of a household's devices and tokens
 //!   filters by the household id in SQL; an id of household A asked with household B is not
 //!   found. A device-scoped token references (household, device), so it can only name a device
@@ -47,7 +47,7 @@ pub use error::{Result, StoreError};
 pub use migrate::SCHEMA_VERSION;
 pub use postgres::POOL_SIZE as POSTGRES_POOL_SIZE;
 pub use schedule::{
-    Firing, FiringId, FiringOutcome, ItemChange, ItemId, ItemKind, ItemState, NewItem,
+    Firing, FiringId, FiringOutcome, ItemChange, ItemId, ItemKind, ItemState, NewItem, RingEnd,
     ScheduledItem,
 };
 pub use store::Store;

@@ -30,6 +30,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 3,
         sql: include_str!("../migrations/0003_first_household.sql"),
     },
+    Migration {
+        version: 4,
+        sql: include_str!("../migrations/0004_ringing.sql"),
+    },
 ];
 
 /// The schema version this code writes and reads.

@@ -89,12 +89,13 @@ pub enum ItemState {
     Pending,
     /// A timer stopped with `remaining` left.
     Paused,
-    /// Ringing on its device. Reserved for the ring-until-stopped step; the store's own calls
-    /// never set it yet, but [`ItemChange::Cancel`] and [`ItemChange::Snooze`] accept it.
+    /// A one-off item that fired and rings on its device until it is stopped, snoozed or
+    /// cancelled, or its ring limit passes (see `ringing.rs`).
     Ringing,
-    /// A one-off item that fired.
+    /// A one-off item that rang and was stopped.
     Fired,
-    /// A one-off item that came due while hark was down, beyond the grace; reported, not rung.
+    /// A one-off item that came due while hark was down, beyond the grace (reported, not
+    /// rung), or that rang until its limit with nobody to stop it.
     Missed,
     /// Cancelled before it fired.
     Cancelled,
@@ -275,6 +276,60 @@ pub struct Firing {
     pub fired_at: Timestamp,
     /// When the sink acknowledged it; `None` while it still has to be delivered.
     pub delivered_at: Option<Timestamp>,
+    /// When a fired occurrence stops ringing by itself; `None` for a missed one.
+    pub ring_until: Option<Timestamp>,
+    /// When it stopped ringing; `None` while it rings (and for a missed one that never rang).
+    pub ended_at: Option<Timestamp>,
+    /// Why it stopped ringing.
+    pub ended_by: Option<RingEnd>,
+    /// When a missed occurrence was told on its device; `None` until then.
+    pub announced_at: Option<Timestamp>,
+}
+
+impl Firing {
+    /// Whether it is ringing at `now`: it fired, nobody ended it, and its limit has not passed
+    /// (the run loop ends a ring at its limit, but may not have got there yet).
+    pub fn rings_at(&self, now: Timestamp) -> bool {
+        self.outcome == FiringOutcome::Fired
+            && self.ended_at.is_none()
+            && self.ring_until.is_some_and(|until| now < until)
+    }
+}
+
+/// Why an occurrence stopped ringing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RingEnd {
+    /// Someone stopped it ("stop", or the API).
+    Stopped,
+    /// Someone snoozed it; it rings again later.
+    Snoozed,
+    /// Its item was cancelled while it rang.
+    Cancelled,
+    /// Its ring limit passed with nobody to stop it: it counts as missed.
+    Unanswered,
+}
+
+impl RingEnd {
+    /// Its name in the database and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RingEnd::Stopped => "stopped",
+            RingEnd::Snoozed => "snoozed",
+            RingEnd::Cancelled => "cancelled",
+            RingEnd::Unanswered => "unanswered",
+        }
+    }
+
+    fn parse(text: &str) -> Result<RingEnd> {
+        Ok(match text {
+            "stopped" => RingEnd::Stopped,
+            "snoozed" => RingEnd::Snoozed,
+            "cancelled" => RingEnd::Cancelled,
+            "unanswered" => RingEnd::Unanswered,
+            other => return Err(bad_row("ended_by", other)),
+        })
+    }
 }
 
 macro_rules! item_columns {
@@ -287,7 +342,7 @@ macro_rules! item_columns {
 macro_rules! firing_columns {
     () => {
         "id, item_id, household_id, device_id, kind, name, label, body, outcome, due_at, \
-         fired_at, delivered_at"
+         fired_at, delivered_at, ring_until, ended_at, ended_by, announced_at"
     };
 }
 
@@ -539,9 +594,10 @@ impl Store {
         one(rows)?.opt_int(0)?.map(timestamp).transpose()
     }
 
-    /// Records that the pending item `id`, at `expected_version`, fired at `now`, and returns
-    /// the firing to deliver. A one-off item becomes [`ItemState::Fired`]; a recurring one stays
-    /// pending, due at `next_due`. Item and firing are written in one transaction.
+    /// Records that the pending item `id`, at `expected_version`, fired at `now` and rings until
+    /// `ring_until`, and returns the firing to deliver. A one-off item becomes
+    /// [`ItemState::Ringing`]; a recurring one stays pending, due at `next_due` (its occurrence
+    /// rings on the firing alone). Item and firing are written in one transaction.
     ///
     /// `Ok(None)` if the item is no longer pending at that version (it was cancelled, changed,
     /// or this very occurrence was already recorded, by this node before a crash or by
@@ -552,8 +608,10 @@ impl Store {
         expected_version: i64,
         next_due: Option<Timestamp>,
         now: Timestamp,
+        ring_until: Timestamp,
     ) -> Result<Option<Firing>> {
-        self.settle(id, expected_version, next_due, now, FiringOutcome::Fired)
+        let settled = Settled::Fired { ring_until };
+        self.settle(id, expected_version, next_due, now, settled)
             .await
     }
 
@@ -567,7 +625,7 @@ impl Store {
         next_due: Option<Timestamp>,
         now: Timestamp,
     ) -> Result<Option<Firing>> {
-        self.settle(id, expected_version, next_due, now, FiringOutcome::Missed)
+        self.settle(id, expected_version, next_due, now, Settled::Missed)
             .await
     }
 
@@ -577,14 +635,18 @@ impl Store {
         expected_version: i64,
         next_due: Option<Timestamp>,
         now: Timestamp,
-        outcome: FiringOutcome,
+        settled: Settled,
     ) -> Result<Option<Firing>> {
         let firing_id = FiringId::new(format!("{id}.{expected_version}"));
         let now = millis(to_millisecond(now)?);
         let next_due = next_due.map(to_millisecond).transpose()?.map(millis);
-        let final_state = match outcome {
-            FiringOutcome::Fired => ItemState::Fired,
-            FiringOutcome::Missed => ItemState::Missed,
+        let (outcome, final_state, ring_until) = match settled {
+            Settled::Fired { ring_until } => (
+                FiringOutcome::Fired,
+                ItemState::Ringing,
+                Some(to_millisecond(ring_until)?),
+            ),
+            Settled::Missed => (FiringOutcome::Missed, ItemState::Missed, None),
         };
         let steps = vec![
             // The firing first, copied from the item as it is: only if it is still pending at
@@ -594,7 +656,8 @@ impl Store {
                     "INSERT INTO scheduled_firings (",
                     firing_columns!(),
                     ") SELECT CAST($3 AS TEXT), id, household_id, device_id, kind, name, label, \
-                     body, CAST($4 AS TEXT), due_at, CAST($5 AS BIGINT), NULL \
+                     body, CAST($4 AS TEXT), due_at, CAST($5 AS BIGINT), NULL, \
+                     CAST($6 AS BIGINT), NULL, NULL, NULL \
                      FROM scheduled_items WHERE id = $1 AND version = $2 AND state = 'pending'"
                 ),
                 params: vec![
@@ -603,6 +666,7 @@ impl Store {
                     firing_id.as_str().into(),
                     outcome.as_str().into(),
                     now.clone(),
+                    ring_until.map(millis).into(),
                 ],
                 required: true,
             },
@@ -704,6 +768,13 @@ impl Store {
             .await?;
         rows.iter().map(firing).collect()
     }
+}
+
+/// How [`Store::settle`] records an occurrence.
+#[derive(Debug, Clone, Copy)]
+enum Settled {
+    Fired { ring_until: Timestamp },
+    Missed,
 }
 
 /// The insert of one new item, with the parameters [`new_item_row`] makes.
@@ -849,6 +920,14 @@ fn firing(row: &Row) -> Result<Firing> {
         due_at: timestamp(row.int(9)?)?,
         fired_at: timestamp(row.int(10)?)?,
         delivered_at: row.opt_int(11)?.map(timestamp).transpose()?,
+        ring_until: row.opt_int(12)?.map(timestamp).transpose()?,
+        ended_at: row.opt_int(13)?.map(timestamp).transpose()?,
+        ended_by: row
+            .opt_text(14)?
+            .as_deref()
+            .map(RingEnd::parse)
+            .transpose()?,
+        announced_at: row.opt_int(15)?.map(timestamp).transpose()?,
     })
 }
 
@@ -868,3 +947,5 @@ fn duration_millis(duration: SignedDuration) -> i64 {
 fn to_whole_millis(duration: SignedDuration) -> SignedDuration {
     SignedDuration::from_millis(duration_millis(duration))
 }
+
+mod ringing;

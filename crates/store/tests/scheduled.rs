@@ -3,7 +3,7 @@
 
 use hark_core::{DeviceId, HouseholdId};
 use hark_store::{
-    FiringOutcome, ItemChange, ItemId, ItemKind, ItemState, NewItem, ScheduledItem, Store,
+    FiringOutcome, ItemChange, ItemId, ItemKind, ItemState, NewItem, RingEnd, ScheduledItem, Store,
     StoreError,
 };
 use jiff::{SignedDuration, Timestamp};
@@ -237,20 +237,20 @@ both! {
         let (hh, dev) = home(store, "Home").await;
         let item = store.create_item(&hh, timer(&dev, 10, 10), t(0)).await.unwrap();
 
-        let firing = store.mark_fired(&item.id, 1, None, t(11)).await.unwrap().unwrap();
+        let firing = store.mark_fired(&item.id, 1, None, t(11), t(10_000)).await.unwrap().unwrap();
         assert_eq!(firing.id.as_str(), format!("{}.1", item.id));
         assert_eq!((firing.household.clone(), firing.device.clone()), (hh.clone(), dev.clone()));
         assert_eq!(firing.outcome, FiringOutcome::Fired);
         assert_eq!((firing.due_at, firing.fired_at, firing.delivered_at), (ms(10), ms(11), None));
         assert_eq!(firing.name.as_deref(), Some("pasta"));
         let fired = reload(store, &item).await;
-        assert_eq!((fired.state, fired.version, fired.fire_count), (ItemState::Fired, 2, 1));
+        assert_eq!((fired.state, fired.version, fired.fire_count), (ItemState::Ringing, 2, 1));
 
         // The same call again (a restart that did not know it had committed), and from a
         // second node: nothing more is recorded.
-        assert_eq!(store.mark_fired(&item.id, 1, None, t(12)).await.unwrap(), None);
+        assert_eq!(store.mark_fired(&item.id, 1, None, t(12), t(10_000)).await.unwrap(), None);
         let other = fx.open_again().await.unwrap();
-        assert_eq!(other.mark_fired(&item.id, 1, None, t(12)).await.unwrap(), None);
+        assert_eq!(other.mark_fired(&item.id, 1, None, t(12), t(10_000)).await.unwrap(), None);
         assert_eq!(other.mark_missed(&item.id, 2, None, t(12)).await.unwrap(), None);
         assert_eq!(reload(store, &item).await, fired);
         assert_eq!(store.undelivered_firings(10).await.unwrap(), vec![firing.clone()]);
@@ -267,8 +267,8 @@ both! {
         // A cancelled item is not fired.
         let gone = store.create_item(&hh, timer(&dev, 20, 20), t(0)).await.unwrap();
         store.update_item(&hh, &gone.id, None, ItemChange::Cancel, t(1)).await.unwrap();
-        assert_eq!(store.mark_fired(&gone.id, 2, None, t(21)).await.unwrap(), None);
-        assert_eq!(store.mark_fired(&gone.id, 1, None, t(21)).await.unwrap(), None);
+        assert_eq!(store.mark_fired(&gone.id, 2, None, t(21), t(10_000)).await.unwrap(), None);
+        assert_eq!(store.mark_fired(&gone.id, 1, None, t(21), t(10_000)).await.unwrap(), None);
     }
 
     async fn many_nodes_marking_at_once_fire_once(fx: &Fixture) {
@@ -279,7 +279,7 @@ both! {
         for _ in 0..8 {
             let node = fx.open_again().await.unwrap();
             let id = item.id.clone();
-            tasks.push(tokio::spawn(async move { node.mark_fired(&id, 1, None, t(11)).await }));
+            tasks.push(tokio::spawn(async move { node.mark_fired(&id, 1, None, t(11), t(10_000)).await }));
         }
         let mut recorded = 0;
         for task in tasks {
@@ -297,7 +297,7 @@ both! {
         let (hh, dev) = home(store, "Home").await;
         let rule = r#"{"weekdays":["monday"],"time":"07:00"}"#;
         let wake = store.create_item(&hh, alarm(&dev, 100, Some(rule)), t(0)).await.unwrap();
-        let first = store.mark_fired(&wake.id, 1, Some(t(200)), t(100)).await.unwrap().unwrap();
+        let first = store.mark_fired(&wake.id, 1, Some(t(200)), t(100), t(10_000)).await.unwrap().unwrap();
         let after = reload(store, &wake).await;
         assert_eq!((after.state, after.due_at, after.version), (ItemState::Pending, ms(200), 2));
         let second = store.mark_missed(&wake.id, 2, Some(t(300)), t(999)).await.unwrap().unwrap();
@@ -321,11 +321,11 @@ both! {
             .unwrap_err();
         assert!(matches!(error, StoreError::Invalid(_)), "{error:?}");
         let fired = store.create_item(&hh, alarm(&dev, 60, None), t(0)).await.unwrap();
-        store.mark_fired(&fired.id, 1, None, t(60)).await.unwrap().unwrap();
+        store.mark_fired(&fired.id, 1, None, t(60), t(10_000)).await.unwrap().unwrap();
         let snoozed = store.update_item(&hh, &fired.id, Some(2), ItemChange::Snooze(t(600)), t(61)).await.unwrap();
         assert_eq!((snoozed.state, snoozed.due_at), (ItemState::Pending, ms(600)));
         // The snoozed occurrence is a new one: it fires again, under a new firing id.
-        let again = store.mark_fired(&fired.id, 3, None, t(600)).await.unwrap().unwrap();
+        let again = store.mark_fired(&fired.id, 3, None, t(600), t(10_000)).await.unwrap().unwrap();
         assert_eq!(again.id.as_str(), format!("{}.3", fired.id));
     }
 
@@ -344,13 +344,85 @@ both! {
         let error = store.create_item(&b, timer(&a_dev, 60, 60), t(0)).await.unwrap_err();
         assert_eq!(error, StoreError::NotFound);
         store.create_item(&b, timer(&b_dev, 60, 60), t(0)).await.unwrap();
-        store.mark_fired(&item.id, 1, None, t(60)).await.unwrap().unwrap();
+        store.mark_fired(&item.id, 1, None, t(60), t(10_000)).await.unwrap().unwrap();
         assert!(store.firings(&b, None, 10).await.unwrap().is_empty());
-        assert_eq!(reload(store, &item).await.state, ItemState::Fired);
+        assert_eq!(reload(store, &item).await.state, ItemState::Ringing);
         assert_eq!(store.items(&b, None, None).await.unwrap().len(), 1);
 
         // Removing a device removes its items.
         assert!(store.remove_device(&a, &a_dev).await.unwrap());
         assert!(store.items(&a, None, None).await.unwrap().is_empty());
+    }
+
+    async fn a_ring_ends_once_and_its_one_off_item_follows(fx: &Fixture) {
+        let store = &fx.store;
+        let (hh, dev) = home(store, "Home").await;
+        let (other, _) = home(store, "Other").await;
+        let pasta = store.create_item(&hh, timer(&dev, 10, 10), t(0)).await.unwrap();
+        let firing = store.mark_fired(&pasta.id, 1, None, t(10), t(70)).await.unwrap().unwrap();
+        assert_eq!((firing.ring_until, firing.ended_at, firing.ended_by), (Some(ms(70)), None, None));
+        assert!(firing.rings_at(t(69)) && !firing.rings_at(t(70)));
+        assert_eq!(store.ringing(&hh, Some(&dev), t(20)).await.unwrap(), vec![firing.clone()]);
+        assert_eq!(store.ringing(&hh, None, t(20)).await.unwrap(), vec![firing.clone()]);
+        assert!(store.ringing(&hh, Some(&DeviceId::new("dev_elsewhere")), t(20)).await.unwrap().is_empty());
+        assert_eq!(store.next_ring_end().await.unwrap(), Some(ms(70)));
+
+        // Another household can neither see nor stop it.
+        assert!(store.ringing(&other, None, t(20)).await.unwrap().is_empty());
+        assert_eq!(store.end_ring(&other, &firing.id, RingEnd::Stopped, t(20)).await.unwrap(), None);
+
+        // Stopped once: the item is fired, a second stop (or the limit) changes nothing.
+        let stopped = store.end_ring(&hh, &firing.id, RingEnd::Stopped, t(20)).await.unwrap().unwrap();
+        assert_eq!((stopped.ended_at, stopped.ended_by, stopped.outcome), (Some(ms(20)), Some(RingEnd::Stopped), FiringOutcome::Fired));
+        let item = reload(store, &pasta).await;
+        assert_eq!((item.state, item.version), (ItemState::Fired, 3));
+        assert_eq!(store.end_ring(&hh, &firing.id, RingEnd::Stopped, t(21)).await.unwrap(), None);
+        assert!(store.expire_rings(t(1000), 10).await.unwrap().is_empty());
+        assert_eq!(store.next_ring_end().await.unwrap(), None);
+        assert!(store.ringing(&hh, None, t(21)).await.unwrap().is_empty());
+
+        // Unanswered: at its limit it ends, counts as missed, and waits to be told once.
+        let wake = store.create_item(&hh, alarm(&dev, 100, None), t(0)).await.unwrap();
+        let rang = store.mark_fired(&wake.id, 1, None, t(100), t(160)).await.unwrap().unwrap();
+        assert!(store.expire_rings(t(159), 10).await.unwrap().is_empty());
+        let expired = store.expire_rings(t(160), 10).await.unwrap();
+        assert_eq!(expired.len(), 1);
+        assert_eq!((&expired[0].id, expired[0].outcome, expired[0].ended_by), (&rang.id, FiringOutcome::Missed, Some(RingEnd::Unanswered)));
+        assert_eq!(reload(store, &wake).await.state, ItemState::Missed);
+        assert_eq!(store.missed_untold(&hh, &dev, 10).await.unwrap(), expired);
+        assert!(store.missed_untold(&other, &dev, 10).await.unwrap().is_empty());
+        store.mark_told(&other, &[rang.id.clone()], t(170)).await.unwrap();
+        assert_eq!(store.missed_untold(&hh, &dev, 10).await.unwrap().len(), 1);
+        store.mark_told(&hh, &[rang.id.clone()], t(170)).await.unwrap();
+        store.mark_told(&hh, &[rang.id.clone()], t(180)).await.unwrap();
+        assert!(store.missed_untold(&hh, &dev, 10).await.unwrap().is_empty());
+        assert_eq!(store.firing(&hh, &rang.id).await.unwrap().unwrap().announced_at, Some(ms(170)));
+
+        // Snoozed through the item first: ending the old ring leaves the snoozed item alone,
+        // and its next occurrence rings under a new id.
+        let nap = store.create_item(&hh, alarm(&dev, 200, None), t(0)).await.unwrap();
+        let first = store.mark_fired(&nap.id, 1, None, t(200), t(260)).await.unwrap().unwrap();
+        let snoozed = store.update_item(&hh, &nap.id, Some(2), ItemChange::Snooze(t(300)), t(201)).await.unwrap();
+        store.end_ring(&hh, &first.id, RingEnd::Snoozed, t(201)).await.unwrap().unwrap();
+        assert_eq!(reload(store, &nap).await, snoozed);
+        let second = store.mark_fired(&nap.id, 3, None, t(300), t(360)).await.unwrap().unwrap();
+        assert_ne!(first.id, second.id);
+        assert_eq!(reload(store, &nap).await.state, ItemState::Ringing);
+
+        // A recurring alarm's ring lives on its firing alone; the item is already pending.
+        let rule = r#"{"weekdays":["monday"],"time":"07:00"}"#;
+        let weekly = store.create_item(&hh, alarm(&dev, 400, Some(rule)), t(0)).await.unwrap();
+        let ring = store.mark_fired(&weekly.id, 1, Some(t(9000)), t(400), t(460)).await.unwrap().unwrap();
+        store.end_ring(&hh, &ring.id, RingEnd::Stopped, t(401)).await.unwrap().unwrap();
+        let after = reload(store, &weekly).await;
+        assert_eq!((after.state, after.due_at, after.version), (ItemState::Pending, ms(9000), 2));
+
+        // A missed occurrence never rang: it cannot be stopped, only told.
+        let late = store.create_item(&hh, alarm(&dev, 500, None), t(0)).await.unwrap();
+        let missed = store.mark_missed(&late.id, 1, None, t(5000)).await.unwrap().unwrap();
+        assert_eq!(missed.ring_until, None);
+        assert_eq!(store.end_ring(&hh, &missed.id, RingEnd::Stopped, t(5001)).await.unwrap(), None);
+        let error = store.end_ring(&hh, &hark_store::FiringId::new("nonsense"), RingEnd::Stopped, t(1)).await.unwrap_err();
+        assert!(matches!(error, StoreError::Invalid(_)), "{error:?}");
     }
 }

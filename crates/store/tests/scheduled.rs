@@ -391,10 +391,10 @@ both! {
         assert_eq!(reload(store, &wake).await.state, ItemState::Missed);
         assert_eq!(store.missed_untold(&hh, &dev, 10).await.unwrap(), expired);
         assert!(store.missed_untold(&other, &dev, 10).await.unwrap().is_empty());
-        store.mark_told(&other, &[rang.id.clone()], t(170)).await.unwrap();
+        store.mark_told(&other, std::slice::from_ref(&rang.id), t(170)).await.unwrap();
         assert_eq!(store.missed_untold(&hh, &dev, 10).await.unwrap().len(), 1);
-        store.mark_told(&hh, &[rang.id.clone()], t(170)).await.unwrap();
-        store.mark_told(&hh, &[rang.id.clone()], t(180)).await.unwrap();
+        store.mark_told(&hh, std::slice::from_ref(&rang.id), t(170)).await.unwrap();
+        store.mark_told(&hh, std::slice::from_ref(&rang.id), t(180)).await.unwrap();
         assert!(store.missed_untold(&hh, &dev, 10).await.unwrap().is_empty());
         assert_eq!(store.firing(&hh, &rang.id).await.unwrap().unwrap().announced_at, Some(ms(170)));
 

@@ -11,6 +11,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Device, Household, Intent, IntentName, SessionId, SlotName};
 
+/// How long "snooze" lasts when no length is said: 9 minutes, the length most alarm clocks
+/// have used since mechanical ones.
+pub const DEFAULT_SNOOZE_SECS: i64 = 9 * 60;
+
 /// Everything a skill knows about the turn it answers.
 #[derive(Debug, Clone, Copy)]
 pub struct Turn<'a> {
@@ -34,6 +38,22 @@ pub struct Turn<'a> {
     /// The household's pending alarms and reminders, for the skills that
     /// need them.
     pub scheduled: &'a [ScheduledView],
+    /// What rings now on the turn's device, oldest first (the runtime reads
+    /// it before "stop" and "snooze").
+    pub ringing: &'a [RingingView],
+}
+
+/// A timer, alarm or reminder ringing on the turn's device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RingingView {
+    /// The ringing occurrence's id, for effects that end it.
+    pub id: String,
+    /// What rings: `timer`, `alarm` or `reminder`.
+    pub kind: String,
+    /// A timer's name ("pasta").
+    pub name: Option<String>,
+    /// An alarm's label ("gym").
+    pub label: Option<String>,
 }
 
 /// A pending alarm or reminder, as a skill sees it.
@@ -184,6 +204,18 @@ pub enum Effect {
     CancelScheduled {
         /// Which (a [`ScheduledView::id`]).
         id: String,
+    },
+    /// Stop a ringing timer, alarm or reminder.
+    StopRinging {
+        /// Which (a [`RingingView::id`]).
+        id: String,
+    },
+    /// Snooze a ringing timer, alarm or reminder: it rings again later.
+    SnoozeRinging {
+        /// Which (a [`RingingView::id`]).
+        id: String,
+        /// In how many seconds.
+        seconds: i64,
     },
     /// Add time to a timer (negative: remove it).
     AdjustTimer {

@@ -16,6 +16,9 @@ pub struct Config {
     pub max_ahead: SignedDuration,
     /// How long a snooze lasts when none is said. Default 9 minutes.
     pub snooze: SignedDuration,
+    /// How long an occurrence rings when nobody stops it; then it counts as missed. Default
+    /// 10 minutes.
+    pub ring_limit: SignedDuration,
     /// The driver's longest sleep, so that another node's items and clock jumps are noticed.
     /// Default 30 seconds.
     pub max_sleep: Duration,
@@ -31,7 +34,8 @@ impl Default for Config {
             grace: SignedDuration::from_mins(10),
             max_timer: SignedDuration::from_hours(24),
             max_ahead: SignedDuration::from_hours(366 * 24),
-            snooze: SignedDuration::from_mins(9),
+            snooze: SignedDuration::from_secs(hark_core::skill::DEFAULT_SNOOZE_SECS),
+            ring_limit: SignedDuration::from_mins(10),
             max_sleep: Duration::from_secs(30),
             retry_delay: SignedDuration::from_secs(1),
             batch: 256,

@@ -16,11 +16,26 @@
 //!    came due while hark was down). A recurring alarm moves on to its next occurrence in the
 //!    same transaction. The firing row written with it is the outbox (failure point
 //!    [`FailPoint::MarkedFired`], after each one).
-//! 4. Deliver every unacknowledged firing to the [`FiredSink`], oldest first, and acknowledge
+//! 4. End the rings whose [`Config::ring_limit`] has passed with nobody to stop them: each
+//!    counts as missed from then on (see *Ringing* below), and the sink hears of it.
+//! 5. Deliver every unacknowledged firing to the [`FiredSink`], oldest first, and acknowledge
 //!    each one the sink accepted (failure point [`FailPoint::Delivered`], between the sink's
 //!    answer and the acknowledgement). A sink that refuses is asked again on a later pass.
-//! 5. Report when the loop next has work: the earliest pending item's due time, or
-//!    [`Config::retry_delay`] from now if the sink refused something.
+//! 6. Report when the loop next has work: the earliest pending item's due time or ring limit,
+//!    or [`Config::retry_delay`] from now if the sink refused something.
+//!
+//! # Ringing
+//!
+//! An occurrence that fired rings on its device until the first of: [`Scheduler::stop`]
+//! ("stop" said to that device), [`Scheduler::snooze_ringing`] or [`Scheduler::snooze`] (it
+//! rings again later, under a new firing id), [`Scheduler::cancel`] of its item, or its ring
+//! limit (default 10 minutes), after which it counts as missed, like an occurrence that came
+//! due while hark was down, and is told at the next interaction on that device. Each end is
+//! stored once (a second stop finds nothing ringing) and then told to the sink
+//! ([`FiredSink::ring_ended`]) so the device falls silent; a device that misses that message
+//! stops by itself at the `ring_until` its firing carried. A one-off item is `ringing` while
+//! its occurrence rings; a recurring alarm is already pending for its next occurrence, so its
+//! ring shows on the firing alone ([`Scheduler::ringing`]).
 //!
 //! Recovery on start is nothing special: it is the first pass. Whatever came due while hark was
 //! down fires at once if less than the grace late, and is otherwise recorded as missed and
@@ -84,4 +99,6 @@ pub use run_loop::{FailPoint, Tick};
 pub use scheduler::{AlarmTime, Scheduler};
 pub use sink::{BoxFuture, DeliveryError, FiredSink};
 
-pub use hark_store::{Firing, FiringId, FiringOutcome, ItemId, ItemKind, ItemState, ScheduledItem};
+pub use hark_store::{
+    Firing, FiringId, FiringOutcome, ItemId, ItemKind, ItemState, RingEnd, ScheduledItem,
+};

@@ -31,10 +31,12 @@ pub struct Tick {
     /// The firings the sink accepted and the store acknowledged, in order; they may include
     /// firings recorded by an earlier pass or an earlier process.
     pub delivered: Vec<FiringId>,
+    /// The rings this pass ended at their limit, unanswered (now counted as missed).
+    pub unanswered: Vec<FiringId>,
     /// Whether the sink refused a firing (it stays in the outbox).
     pub refused: bool,
-    /// When the loop next has work: the earliest pending item's due time, or a retry of a
-    /// refused delivery; `None` if nothing is pending.
+    /// When the loop next has work: the earliest pending item's due time, ring reaching its
+    /// limit, or retry of a refused delivery; `None` if there is none.
     pub next_wake: Option<Timestamp>,
 }
 
@@ -67,6 +69,18 @@ impl Scheduler {
             }
         }
 
+        // Rings nobody stopped end at their limit, and count as missed.
+        loop {
+            let ended = store.expire_rings(now, batch).await?;
+            for firing in &ended {
+                self.inner.sink.ring_ended(firing);
+            }
+            tick.unanswered.extend(ended.iter().map(|f| f.id.clone()));
+            if ended.len() < batch as usize {
+                break;
+            }
+        }
+
         'deliver: loop {
             let firings = store.undelivered_firings(batch).await?;
             for firing in &firings {
@@ -83,12 +97,12 @@ impl Scheduler {
             }
         }
 
-        tick.next_wake = store.next_due().await?;
+        tick.next_wake = earliest(store.next_due().await?, store.next_ring_end().await?);
         if tick.refused {
             let retry = now
                 .saturating_add(self.inner.config.retry_delay)
                 .unwrap_or(now);
-            tick.next_wake = Some(tick.next_wake.map_or(retry, |due| due.min(retry)));
+            tick.next_wake = earliest(tick.next_wake, Some(retry));
         }
         Ok(tick)
     }
@@ -109,7 +123,12 @@ impl Scheduler {
             }
         };
         let firing = if on_time {
-            store.mark_fired(&item.id, item.version, next, now).await?
+            let ring_until = now
+                .saturating_add(self.inner.config.ring_limit)
+                .unwrap_or(now);
+            store
+                .mark_fired(&item.id, item.version, next, now, ring_until)
+                .await?
         } else {
             store.mark_missed(&item.id, item.version, next, now).await?
         };
@@ -172,6 +191,13 @@ impl Scheduler {
             .fail
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+fn earliest(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }
 

@@ -5,7 +5,8 @@ use std::sync::{Arc, Mutex};
 
 use hark_core::{Clock, DeviceId, HouseholdId};
 use hark_store::{
-    Firing, FiringOutcome, ItemChange, ItemId, ItemKind, ItemState, NewItem, ScheduledItem, Store,
+    Firing, FiringId, FiringOutcome, ItemChange, ItemId, ItemKind, ItemState, NewItem, RingEnd,
+    ScheduledItem, Store,
 };
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -295,8 +296,21 @@ impl Scheduler {
 
     /// Snoozes an item that fired: it fires again `by` from now ([`Config::snooze`] if `None`).
     /// A one-off item becomes pending again; a recurring alarm, which has already moved on to
-    /// its next occurrence, gets a one-off copy (returned) and is itself unchanged.
+    /// its next occurrence, gets a one-off copy (returned) and is itself unchanged. If it is
+    /// ringing, the ring ends (after the snooze is stored, so a crash between the two leaves
+    /// the snooze and, at worst, a ring that runs to its limit).
     pub async fn snooze(
+        &self,
+        household: &HouseholdId,
+        id: &ItemId,
+        by: Option<SignedDuration>,
+    ) -> Result<ScheduledItem> {
+        let snoozed = self.snooze_item(household, id, by).await?;
+        self.end_rings_of(household, id, RingEnd::Snoozed).await?;
+        Ok(snoozed)
+    }
+
+    async fn snooze_item(
         &self,
         household: &HouseholdId,
         id: &ItemId,
@@ -343,9 +357,80 @@ impl Scheduler {
         .await
     }
 
-    /// Cancels a pending, paused or ringing item. It is kept, as cancelled, and never fires.
+    /// Cancels a pending, paused or ringing item. It is kept, as cancelled, and never fires;
+    /// if it was ringing, the ring ends.
     pub async fn cancel(&self, household: &HouseholdId, id: &ItemId) -> Result<ScheduledItem> {
-        self.change(household, id, None, ItemChange::Cancel).await
+        let cancelled = self.change(household, id, None, ItemChange::Cancel).await?;
+        self.end_rings_of(household, id, RingEnd::Cancelled).await?;
+        Ok(cancelled)
+    }
+
+    /// What rings now in the household, on one device if given, oldest first.
+    pub async fn ringing(
+        &self,
+        household: &HouseholdId,
+        device: Option<&DeviceId>,
+    ) -> Result<Vec<Firing>> {
+        Ok(self
+            .inner
+            .store
+            .ringing(household, device, self.now())
+            .await?)
+    }
+
+    /// Stops the ringing occurrence `id`, and returns it as ended: a one-off item becomes
+    /// fired. [`SchedulerError::NotFound`] if nothing of the household rings under that id.
+    pub async fn stop(&self, household: &HouseholdId, id: &FiringId) -> Result<Firing> {
+        self.end_ring(household, id, RingEnd::Stopped)
+            .await?
+            .ok_or(SchedulerError::NotFound)
+    }
+
+    /// Snoozes the ringing occurrence `id`: its item rings again `by` from now (see
+    /// [`Scheduler::snooze`]), and the ring ends. Returns the item that will ring.
+    pub async fn snooze_ringing(
+        &self,
+        household: &HouseholdId,
+        id: &FiringId,
+        by: Option<SignedDuration>,
+    ) -> Result<ScheduledItem> {
+        let firing = self
+            .inner
+            .store
+            .firing(household, id)
+            .await?
+            .filter(|f| f.rings_at(self.now()))
+            .ok_or(SchedulerError::NotFound)?;
+        let snoozed = self.snooze_item(household, &firing.item, by).await?;
+        self.end_ring(household, id, RingEnd::Snoozed).await?;
+        Ok(snoozed)
+    }
+
+    async fn end_ring(
+        &self,
+        household: &HouseholdId,
+        id: &FiringId,
+        how: RingEnd,
+    ) -> Result<Option<Firing>> {
+        let ended = self
+            .inner
+            .store
+            .end_ring(household, id, how, self.now())
+            .await?;
+        if let Some(firing) = &ended {
+            self.inner.sink.ring_ended(firing);
+            self.wake();
+        }
+        Ok(ended)
+    }
+
+    async fn end_rings_of(&self, household: &HouseholdId, item: &ItemId, how: RingEnd) -> Result<()> {
+        for firing in self.ringing(household, None).await? {
+            if firing.item == *item {
+                self.end_ring(household, &firing.id, how).await?;
+            }
+        }
+        Ok(())
     }
 
     /// The household's item with this id.

@@ -21,6 +21,13 @@ pub trait FiredSink: Send + Sync + 'static {
     /// Takes one firing. `Ok` once the sink has it durably (or has acted on it); `Err` leaves
     /// the firing undelivered, to be offered again on a later pass.
     fn deliver<'a>(&'a self, firing: &'a Firing) -> BoxFuture<'a, Result<(), DeliveryError>>;
+
+    /// Hears that a ring ended ([`Firing::ended_by`] says why), so that the device stops
+    /// sounding. Best effort, after the end is stored: a device that does not hear it stops by
+    /// itself at [`Firing::ring_until`], which its firing carried.
+    fn ring_ended(&self, firing: &Firing) {
+        let _ = firing;
+    }
 }
 
 /// Why a sink could not take a firing now.

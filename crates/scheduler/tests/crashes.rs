@@ -34,7 +34,7 @@ both! {
         assert_eq!(h.sink.all().len(), 3, "missed ones are delivered too, as missed");
         let s = &h.scheduler;
         assert_eq!(s.item(&hh, &long_late.id).await.unwrap().unwrap().state, ItemState::Missed);
-        assert_eq!(s.item(&hh, &just_late.id).await.unwrap().unwrap().state, ItemState::Fired);
+        assert_eq!(s.item(&hh, &just_late.id).await.unwrap().unwrap().state, ItemState::Ringing);
 
         // Down for three days: the alarm's missed occurrences are reported once, and it moves on
         // to the next one after now.
@@ -43,6 +43,9 @@ both! {
         let now = t(3 * 86_400 + 3600);
         let tick = h.at(now).await;
         assert_eq!(tick.recorded.len(), 2);
+        // What rang before (the timer just late, the alarm's first occurrence) rang to its
+        // limit with nobody there: missed too.
+        assert_eq!(tick.unanswered.len(), 2);
         let alarm = tick.recorded.iter().find(|f| f.item == daily.id).unwrap();
         assert_eq!((alarm.outcome, alarm.due_at), (FiringOutcome::Missed, t(86_400 + 300)));
         let reminder = tick.recorded.iter().find(|f| f.item == not_yet.id).unwrap();
@@ -51,7 +54,7 @@ both! {
         assert_eq!((daily.state, daily.due_at), (ItemState::Pending, t(4 * 86_400 + 300)));
 
         let missed: BTreeSet<_> = h.scheduler.missed(&hh, 10).await.unwrap().into_iter().map(|f| f.item).collect();
-        assert_eq!(missed, BTreeSet::from([long_late.id, not_yet.id, daily.id]));
+        assert_eq!(missed, BTreeSet::from([long_late.id, just_late.id, not_yet.id, daily.id]));
         // Nothing more, however often the loop passes.
         assert!(h.at(now).await.recorded.is_empty());
         assert!(h.at(now).await.delivered.is_empty());
@@ -85,7 +88,7 @@ both! {
             let items = restarted.scheduler.items(&hh, None, None).await.unwrap();
             assert_eq!(items.iter().map(|i| i.id.clone()).collect::<BTreeSet<_>>(), ids);
             for item in &items {
-                assert_eq!((item.state, item.fire_count), (ItemState::Fired, 1), "{point:?}");
+                assert_eq!((item.state, item.fire_count), (ItemState::Ringing, 1), "{point:?}");
             }
             let firings = restarted.scheduler.store().firings(&hh, None, 100).await.unwrap();
             assert_eq!(firings.len(), 3, "{point:?}");
@@ -127,7 +130,8 @@ both! {
         let tick = h.at(t(11)).await;
         assert!(tick.recorded.is_empty());
         assert_eq!(tick.delivered, vec![format!("{}.1", timer.id).as_str().into()]);
-        assert_eq!(tick.next_wake, None);
+        // Nothing is pending; the loop comes back when the ring reaches its limit.
+        assert_eq!(tick.next_wake, Some(t(10) + h.scheduler.config().ring_limit));
         assert_eq!(h.sink.all().len(), 1);
     }
 }

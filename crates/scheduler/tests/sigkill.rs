@@ -242,7 +242,7 @@ async fn run_crash_test(fx: &Fixture, dir: &Path) -> Result<(), String> {
             assert_eq!(item.state, ItemState::Pending);
             assert!(item.due_at > window_end + SignedDuration::from_hours(23));
         } else {
-            assert!(matches!(item.state, ItemState::Fired | ItemState::Missed));
+            assert!(matches!(item.state, ItemState::Ringing | ItemState::Missed));
         }
     }
     // The deliveries the sink dropped as repeats: the kills inside the sink must have made

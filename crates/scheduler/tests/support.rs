@@ -62,6 +62,8 @@ pub fn t(seconds: i64) -> Timestamp {
 pub struct RecordingSink {
     pub got: Mutex<Vec<Firing>>,
     pub refuse: Mutex<bool>,
+    /// Every ring that ended, as the sink heard of it.
+    pub ended: Mutex<Vec<Firing>>,
     /// Signalled on every delivery, for the driver's test.
     pub delivered: tokio::sync::Notify,
 }
@@ -86,6 +88,10 @@ impl FiredSink for RecordingSink {
             self.delivered.notify_one();
             Ok(())
         })
+    }
+
+    fn ring_ended(&self, firing: &Firing) {
+        self.ended.lock().unwrap().push(firing.clone());
     }
 }
 

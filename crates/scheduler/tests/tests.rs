@@ -10,5 +10,6 @@ mod alarms;
 mod crashes;
 mod driver;
 mod input;
+mod ringing;
 mod sigkill;
 mod timers;

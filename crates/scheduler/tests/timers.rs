@@ -37,17 +37,27 @@ both! {
 
         // Both at once, in due order.
         let tick = h.at(t(31)).await;
-        assert_eq!(tick.next_wake, None);
+        let ring_limit = s.config().ring_limit;
+        assert_eq!(tick.next_wake, Some(t(10) + ring_limit), "the first ring's limit");
         let items: Vec<_> = h.sink.all().into_iter().map(|f| f.item).collect();
         assert_eq!(items, vec![a.id.clone(), b.id.clone(), c.id.clone()]);
         for item in s.items(&hh, Some(ItemKind::Timer), None).await.unwrap() {
-            assert_eq!((item.state, item.fire_count), (ItemState::Fired, 1));
+            assert_eq!((item.state, item.fire_count), (ItemState::Ringing, 1));
         }
+        assert_eq!(s.ringing(&hh, Some(&dev)).await.unwrap().len(), 3);
 
-        // Nothing fires twice.
+        // Nothing fires twice; nobody stopped them, so at their limit they count as missed.
         let tick = h.at(t(1000)).await;
         assert!(tick.recorded.is_empty() && tick.delivered.is_empty());
+        assert_eq!(tick.unanswered.len(), 3);
+        assert_eq!(tick.next_wake, None);
         assert_eq!(h.sink.all().len(), 3);
+        assert_eq!(h.sink.ended.lock().unwrap().len(), 3);
+        for item in s.items(&hh, Some(ItemKind::Timer), None).await.unwrap() {
+            assert_eq!(item.state, ItemState::Missed);
+        }
+        assert_eq!(s.missed(&hh, 10).await.unwrap().len(), 3);
+        assert!(s.ringing(&hh, None).await.unwrap().is_empty());
     }
 
     async fn pause_resume_and_add_time(fx: &Fixture) {
@@ -94,14 +104,24 @@ both! {
         assert_eq!(tick.recorded.len(), 1);
         let error = s.cancel(&hh, &timer.id).await.unwrap_err();
         assert_eq!(error, SchedulerError::Invalid("a cancelled timer cannot be cancelled".into()));
+        // A stopped one cannot be cancelled; a ringing one can, which ends its ring.
+        let ring = s.ringing(&hh, None).await.unwrap().remove(0);
+        s.stop(&hh, &ring.id).await.unwrap();
         let error = s.cancel(&hh, &other.id).await.unwrap_err();
         assert_eq!(error, SchedulerError::Invalid("a fired timer cannot be cancelled".into()));
+        let third = s.start_timer(&hh, &dev, secs(10), None).await.unwrap();
+        h.at(t(130)).await;
+        assert_eq!(s.cancel(&hh, &third.id).await.unwrap().state, ItemState::Cancelled);
+        assert!(s.ringing(&hh, None).await.unwrap().is_empty());
         let error = s.cancel(&hh, &"tmr_nosuchitem".into()).await.unwrap_err();
         assert_eq!(error, SchedulerError::NotFound);
         // Kept, as cancelled.
         assert_eq!(
             s.items(&hh, None, Some(ItemState::Cancelled)).await.unwrap(),
-            vec![s.item(&hh, &timer.id).await.unwrap().unwrap()]
+            vec![
+                s.item(&hh, &timer.id).await.unwrap().unwrap(),
+                s.item(&hh, &third.id).await.unwrap().unwrap()
+            ]
         );
     }
 

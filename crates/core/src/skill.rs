@@ -43,6 +43,28 @@ pub struct Turn<'a> {
     pub ringing: &'a [RingingView],
 }
 
+/// The intent the runtime hands to the skills, never the grammar, to tell
+/// what was missed on a device at the next interaction there: its slot
+/// `missed` is a list of [`MissedView`]. The skill that claims it answers with
+/// the sentence to add to the reply.
+pub const MISSED_INTENT: &str = "HarkMissed";
+
+/// A timer, alarm or reminder that was missed: it came due while hark was
+/// down, or rang until its limit with nobody to stop it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissedView {
+    /// `timer`, `alarm` or `reminder`.
+    pub kind: String,
+    /// A timer's name.
+    pub name: Option<String>,
+    /// An alarm's label.
+    pub label: Option<String>,
+    /// A reminder's text.
+    pub text: Option<String>,
+    /// When it was due.
+    pub due: Timestamp,
+}
+
 /// A timer, alarm or reminder ringing on the turn's device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RingingView {

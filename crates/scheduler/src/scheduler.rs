@@ -424,7 +424,12 @@ impl Scheduler {
         Ok(ended)
     }
 
-    async fn end_rings_of(&self, household: &HouseholdId, item: &ItemId, how: RingEnd) -> Result<()> {
+    async fn end_rings_of(
+        &self,
+        household: &HouseholdId,
+        item: &ItemId,
+        how: RingEnd,
+    ) -> Result<()> {
         for firing in self.ringing(household, None).await? {
             if firing.item == *item {
                 self.end_ring(household, &firing.id, how).await?;

@@ -14,9 +14,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use hark_core::skill::{
-    self, Effect, Expect, Next, Outcome, ScheduledView, Skill, TimerView, Turn,
+    self, Effect, Expect, Next, Outcome, RingingView, ScheduledView, Skill, TimerView, Turn,
 };
-use hark_core::{Clock, Device, Household, Intent, SessionId};
+use hark_core::{Clock, Device, Household, Intent, IntentName, SessionId, SlotName};
 use hark_nlu::entity::{self, EntityKind};
 use hark_nlu::{text, Matcher, ParseContext};
 use jiff::SignedDuration;
@@ -138,15 +138,15 @@ pub struct State {
     pub timers: Vec<TimerView>,
     /// Pending alarms and reminders.
     pub scheduled: Vec<ScheduledView>,
+    /// What rings on the turn's device.
+    pub ringing: Vec<RingingView>,
 }
 
 /// The intents whose skill reads the household's alarms and reminders.
-pub const SCHEDULED_INTENTS: [&str; 8] = [
+pub const SCHEDULED_INTENTS: [&str; 6] = [
     "HarkSetAlarm",
     "HarkListAlarms",
     "HarkCancelAlarm",
-    "HarkSnoozeAlarm",
-    "HarkStopAlarm",
     "HarkSetReminder",
     "HarkListReminders",
     "HarkCancelReminder",
@@ -164,7 +164,22 @@ pub const TIMER_INTENTS: [&str; 8] = [
     "HassTimerStatus",
 ];
 
+/// The intents whose skill reads what rings on the device: "stop" and
+/// "snooze", and "stop the timer" (which means the ringing one, if any).
+pub const RINGING_INTENTS: [&str; 5] = [
+    "HarkStop",
+    "HarkStopAlarm",
+    "HarkSnoozeAlarm",
+    "HassCancelTimer",
+    "HassCancelAllTimers",
+];
+
 impl Understood {
+    /// Whether the skill needs what rings on the device.
+    pub fn needs_ringing(&self) -> bool {
+        matches!(self, Understood::Ready { intent, .. } if RINGING_INTENTS.contains(&intent.name.as_str()))
+    }
+
     /// Whether the skill needs the household's alarms and reminders.
     pub fn needs_scheduled(&self) -> bool {
         matches!(self, Understood::Ready { intent, .. } if SCHEDULED_INTENTS.contains(&intent.name.as_str()))
@@ -371,6 +386,7 @@ impl Assistant {
             confirmed,
             timers: &state.timers,
             scheduled: &state.scheduled,
+            ringing: &state.ringing,
         };
         let started = Instant::now();
         let outcome = skill.handle(&turn);
@@ -408,6 +424,48 @@ impl Assistant {
             expects_reply,
             effects,
             timings,
+        }
+    }
+
+    /// What to tell on `device` of the items missed there (see
+    /// [`skill::MISSED_INTENT`]), in the words of the skill that claims it;
+    /// `None` if none does, or it failed (then they are told another time).
+    pub fn missed_notice(
+        &self,
+        household: &Household,
+        device: &Device,
+        missed: &[skill::MissedView],
+    ) -> Option<String> {
+        let name = IntentName::new(skill::MISSED_INTENT);
+        let skill = self
+            .skills
+            .iter()
+            .find(|s| skill::handles(s.as_ref(), &name))?;
+        let intent = Intent {
+            name,
+            slots: [(SlotName::new("missed"), serde_json::to_value(missed).ok()?)].into(),
+            raw: Default::default(),
+            confidence: 1.0,
+        };
+        let turn = Turn {
+            intent: &intent,
+            household,
+            device,
+            session: &SessionId::new("missed"),
+            now: self.clock.now(),
+            language: &self.language,
+            confirmed: false,
+            timers: &[],
+            scheduled: &[],
+            ringing: &[],
+        };
+        match skill.handle(&turn) {
+            Ok(outcome) if !outcome.speech.is_empty() => Some(outcome.speech),
+            Ok(_) => None,
+            Err(error) => {
+                tracing::warn!(skill = skill.name(), %error, "telling what was missed failed");
+                None
+            }
         }
     }
 

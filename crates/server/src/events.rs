@@ -10,6 +10,15 @@
 //! A firing may arrive twice (the loop delivers at least once: after a crash
 //! between delivery and acknowledgement it delivers again); each event carries
 //! the firing's stable `id`, and a device drops an id it has already rung.
+//!
+//! Two kinds of event, as JSON in the `data` of an SSE message:
+//!
+//! - `fired`: ring (outcome `fired`) until `ring_until`, or tell that it was
+//!   missed (outcome `missed`).
+//! - `ring_ended`: stop ringing the firing `id`; `reason` is `stopped`,
+//!   `snoozed`, `cancelled` or `unanswered`. Sent once, to the connections
+//!   open at that moment: a device that was away stops by itself at the
+//!   `ring_until` its `fired` event carried.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -75,6 +84,18 @@ pub fn firing_event(firing: &Firing) -> Value {
         "label": firing.label,
         "text": firing.text,
         "due_at": firing.due_at,
+        "ring_until": firing.ring_until,
+    })
+}
+
+/// The event a device gets when a ring ends.
+pub fn ring_ended_event(firing: &Firing) -> Value {
+    json!({
+        "type": "ring_ended",
+        "id": firing.id,
+        "item": firing.item,
+        "kind": firing.kind,
+        "reason": firing.ended_by,
     })
 }
 
@@ -89,5 +110,9 @@ impl FiredSink for DeviceEvents {
                 _ => Ok(()),
             }
         })
+    }
+
+    fn ring_ended(&self, firing: &Firing) {
+        self.send(&firing.device, &ring_ended_event(firing));
     }
 }

@@ -32,6 +32,9 @@ use serde_json::{json, Value};
 use crate::error::{ApiError, ErrorCode};
 use crate::Server;
 
+mod changes;
+mod ringing;
+
 /// The largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// How long a token, household or device stays cached.
@@ -48,11 +51,24 @@ pub fn app(server: Arc<Server>) -> Router {
         .route("/v1/tokens/{id}", delete(revoke_token))
         .route("/v1/events", get(events))
         .route("/v1/timers", get(timers).post(start_timer))
-        .route("/v1/timers/{id}", delete(cancel_timer))
+        .route(
+            "/v1/timers/{id}",
+            delete(cancel_timer).patch(changes::change_timer),
+        )
         .route("/v1/alarms", get(alarms).post(set_alarm))
-        .route("/v1/alarms/{id}", delete(cancel_alarm))
+        .route(
+            "/v1/alarms/{id}",
+            delete(cancel_alarm).patch(changes::move_alarm),
+        )
         .route("/v1/reminders", get(reminders).post(add_reminder))
-        .route("/v1/reminders/{id}", delete(cancel_reminder))
+        .route(
+            "/v1/reminders/{id}",
+            delete(cancel_reminder).patch(changes::move_reminder),
+        )
+        .route("/v1/ringing", get(ringing::ringing))
+        .route("/v1/ringing/{id}/stop", post(ringing::stop))
+        .route("/v1/ringing/{id}/snooze", post(ringing::snooze))
+        .route("/v1/missed", get(ringing::missed))
         .route("/v1/health", get(health))
         .route("/v1/openapi.json", get(openapi))
         .route("/metrics", get(metrics));
@@ -573,8 +589,9 @@ async fn events(
     server.scheduler.wake();
     let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
         let event = receiver.recv().await?;
+        let kind = event["type"].as_str().unwrap_or("message").to_owned();
         let sse = axum::response::sse::Event::default()
-            .event("fired")
+            .event(kind)
             .data(event.to_string());
         Some((Ok::<_, std::convert::Infallible>(sse), receiver))
     });
@@ -610,6 +627,27 @@ async fn list_items(
     Ok(Json(items))
 }
 
+/// The household's item `id`, if it is of this kind.
+async fn item_of_kind(
+    server: &Server,
+    caller: &Caller,
+    kind: hark_scheduler::ItemKind,
+    id: &hark_scheduler::ItemId,
+) -> Result<hark_scheduler::ScheduledItem, ApiError> {
+    server
+        .scheduler
+        .item(&caller.household.id, id)
+        .await
+        .map_err(scheduler_error)?
+        .filter(|item| item.kind == kind)
+        .ok_or_else(|| {
+            ApiError::new(
+                "not_found",
+                format!("this household has no such {}", kind_name(kind)),
+            )
+        })
+}
+
 /// Cancels the household's item `id` of one kind.
 async fn cancel_item(
     server: &Server,
@@ -618,17 +656,7 @@ async fn cancel_item(
     id: String,
 ) -> Result<Json<hark_scheduler::ScheduledItem>, ApiError> {
     let id = hark_scheduler::ItemId::new(id);
-    let item = server
-        .scheduler
-        .item(&caller.household.id, &id)
-        .await
-        .map_err(scheduler_error)?;
-    if item.is_none_or(|item| item.kind != kind) {
-        return Err(ApiError::new(
-            "not_found",
-            format!("this household has no such {}", kind_name(kind)),
-        ));
-    }
+    item_of_kind(server, caller, kind, &id).await?;
     Ok(Json(
         server
             .scheduler

@@ -21,7 +21,7 @@ mod random;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use hark_core::skill::{Effect, ScheduledView, Skill, TimerView};
+use hark_core::skill::{Effect, MissedView, RingingView, ScheduledView, Skill, TimerView};
 use hark_core::{Clock, Device, DeviceId, Household, HouseholdId};
 use hark_nlu::{builtin, Grammar, Matcher};
 use hark_scheduler::Scheduler;
@@ -148,6 +148,8 @@ impl Server {
     /// the intent needs them, let the skill answer, and apply its effects
     /// durably before the answer is given. If an effect cannot be applied,
     /// the user hears an apology instead of a promise that was not kept.
+    /// What was missed on the device since the last turn there is told after
+    /// the answer.
     pub async fn turn(
         &self,
         household: &Household,
@@ -157,7 +159,10 @@ impl Server {
     ) -> Reply {
         let understood = self.assistant.understand(household, device, text, session);
         let mut state = State::default();
-        if let Err(error) = self.read_state(household, &understood, &mut state).await {
+        if let Err(error) = self
+            .read_state(household, device, &understood, &mut state)
+            .await
+        {
             tracing::error!(%error, "reading the household's timers, alarms and reminders");
             return self.assistant.failed(understood);
         }
@@ -168,16 +173,71 @@ impl Server {
             reply.effects.clear();
             reply.expects_reply = false;
         }
+        self.tell_missed(household, device, &mut reply).await;
         reply
+    }
+
+    /// Adds to `reply` what was missed on `device` and not told yet, and
+    /// records it as told. Not after "stop" (which wants silence) or a
+    /// question (whose answer is awaited): those leave it for the next turn.
+    /// A failure here costs the notice, never the answer.
+    async fn tell_missed(&self, household: &Household, device: &Device, reply: &mut Reply) {
+        if reply.speech.is_empty() || reply.expects_reply {
+            return;
+        }
+        let store = &self.store;
+        let missed = match store.missed_untold(&household.id, &device.id, 100).await {
+            Ok(missed) if !missed.is_empty() => missed,
+            Ok(_) => return,
+            Err(error) => {
+                tracing::warn!(%error, "reading what was missed");
+                return;
+            }
+        };
+        let views: Vec<MissedView> = missed
+            .iter()
+            .map(|firing| MissedView {
+                kind: firing.kind.to_string(),
+                name: firing.name.clone(),
+                label: firing.label.clone(),
+                text: firing.text.clone(),
+                due: firing.due_at,
+            })
+            .collect();
+        let Some(notice) = self.assistant.missed_notice(household, device, &views) else {
+            return;
+        };
+        let ids: Vec<_> = missed.into_iter().map(|firing| firing.id).collect();
+        if let Err(error) = store.mark_told(&household.id, &ids, self.clock.now()).await {
+            // Told again next time rather than never.
+            tracing::warn!(%error, "recording what was missed as told");
+        }
+        reply.speech = format!("{} {notice}", reply.speech);
     }
 
     /// What the understood intent's skill needs to see of the household.
     async fn read_state(
         &self,
         household: &Household,
+        device: &Device,
         understood: &assistant::Understood,
         state: &mut State,
     ) -> Result<(), hark_scheduler::SchedulerError> {
+        if understood.needs_ringing() {
+            let ringing = self
+                .scheduler
+                .ringing(&household.id, Some(&device.id))
+                .await?;
+            state.ringing = ringing
+                .into_iter()
+                .map(|firing| RingingView {
+                    id: firing.id.to_string(),
+                    kind: firing.kind.to_string(),
+                    name: firing.name,
+                    label: firing.label,
+                })
+                .collect();
+        }
         if understood.needs_timers() {
             state.timers = self.timer_views(household).await?;
         }
@@ -256,7 +316,7 @@ impl Server {
         device: &Device,
         effects: &[Effect],
     ) -> Result<(), hark_scheduler::SchedulerError> {
-        use hark_scheduler::ItemId;
+        use hark_scheduler::{FiringId, ItemId};
         for effect in effects {
             let h = &household.id;
             match effect {
@@ -303,6 +363,19 @@ impl Server {
                 }
                 Effect::CancelScheduled { id } => {
                     self.scheduler.cancel(h, &ItemId::new(id)).await?;
+                }
+                Effect::StopRinging { id } => {
+                    // A ring that ended meanwhile (its limit) is as good as stopped.
+                    match self.scheduler.stop(h, &FiringId::new(id)).await {
+                        Ok(_) | Err(hark_scheduler::SchedulerError::NotFound) => {}
+                        Err(error) => return Err(error),
+                    }
+                }
+                Effect::SnoozeRinging { id, seconds } => {
+                    let by = SignedDuration::from_secs(*seconds);
+                    self.scheduler
+                        .snooze_ringing(h, &FiringId::new(id), Some(by))
+                        .await?;
                 }
                 // For the device itself.
                 Effect::StopDevice => {}

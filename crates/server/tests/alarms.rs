@@ -35,6 +35,14 @@ fn a_one_off_alarm_and_a_reminder_ring_on_time() {
         (Some("reminder"), Some("check the oven"))
     );
     r.advance(40 * 60);
+    // Nobody stopped the reminder: its ring ended at the limit, before the alarm.
+    let event = events
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the reminder's ring ended");
+    assert_eq!(
+        (event["type"].as_str(), event["reason"].as_str()),
+        (Some("ring_ended"), Some("unanswered"))
+    );
     let event = events
         .recv_timeout(Duration::from_secs(10))
         .expect("the alarm rang");

@@ -1,5 +1,7 @@
 //! The server in this process, on a manual clock, over real HTTP on a free
-//! port: timers fire on the device that set them, and wait for an offline one.
+//! port: timers fire on the device that set them, and wait for an offline one;
+//! they ring until stopped there, and what nobody stopped is told later.
 
 mod alarms;
+mod ringing;
 mod timers;

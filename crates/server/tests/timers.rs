@@ -77,6 +77,11 @@ impl Running {
         let response = match (method, body) {
             ("GET", _) => agent.get(&url).header("Authorization", &auth).call(),
             ("DELETE", _) => agent.delete(&url).header("Authorization", &auth).call(),
+            ("PATCH", body) => agent
+                .patch(&url)
+                .header("Authorization", &auth)
+                .header("Content-Type", "application/json")
+                .send(body.unwrap_or(Value::Null).to_string()),
             (_, body) => agent
                 .post(&url)
                 .header("Authorization", &auth)
@@ -228,7 +233,12 @@ fn a_cancelled_timer_never_rings() {
 }
 
 fn say(r: &Running, text: &str, session: Option<&str>) -> Value {
-    let mut body = json!({"text": text, "device": "default"});
+    say_on(r, "default", text, session)
+}
+
+/// What hark answers to `text` said to `device`.
+pub(crate) fn say_on(r: &Running, device: &str, text: &str, session: Option<&str>) -> Value {
+    let mut body = json!({"text": text, "device": device});
     if let Some(session) = session {
         body["session"] = json!(session);
     }

@@ -11,6 +11,9 @@
 //! | [`help`] | what hark can do | `HarkHelp` |
 //! | [`stop`] | stop, never mind | `HarkStop`, `HassNevermind` |
 //! | [`confirm`] | yes or no when nothing was asked | `HarkYes`, `HarkNo` |
+//! | [`timer`] | timers: start, status, cancel, pause, resume, add time | `HassStartTimer`, ... |
+//! | [`alarm`] | alarms and reminders: set, list, cancel | `HarkSetAlarm`, `HarkSetReminder`, ... |
+//! | [`ringing`] | stop or snooze what rings on this device | `HarkStopAlarm`, `HarkSnoozeAlarm` |
 //!
 //! The key decision: what a skill says lives in [`responses`] files, checked
 //! against the keys and placeholders the skill fills when it is built, so a
@@ -34,6 +37,7 @@ pub mod confirm;
 mod error;
 pub mod help;
 pub mod responses;
+pub mod ringing;
 pub mod slots;
 pub mod spoken;
 pub mod stop;
@@ -55,6 +59,7 @@ pub fn builtin() -> Result<Vec<Box<dyn Skill>>, Error> {
         Box::new(confirm::Confirm::new()?),
         Box::new(timer::Timer::new()?),
         Box::new(alarm::Alarm::new()?),
+        Box::new(ringing::Ringing::new()?),
     ])
 }
 
@@ -132,7 +137,8 @@ mod tests {
         confirm::Confirm::new().unwrap();
         timer::Timer::new().unwrap();
         alarm::Alarm::new().unwrap();
-        assert_eq!(builtin().unwrap().len(), 6);
+        ringing::Ringing::new().unwrap();
+        assert_eq!(builtin().unwrap().len(), 7);
     }
 
     #[test]
@@ -169,8 +175,10 @@ mod tests {
         assert_eq!(name("HassTimerStatus"), Some("timer"));
         assert_eq!(name("HarkSetAlarm"), Some("alarm"));
         assert_eq!(name("HarkCancelReminder"), Some("alarm"));
+        assert_eq!(name("HarkSnoozeAlarm"), Some("ringing"));
+        assert_eq!(name(hark_core::skill::MISSED_INTENT), Some("ringing"));
         assert_eq!(name("HarkMediaShuffle"), None);
-        assert_eq!(registry.intents().count(), 23);
+        assert_eq!(registry.intents().count(), 24);
     }
 
     #[test]

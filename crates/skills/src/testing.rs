@@ -73,6 +73,7 @@ impl Home {
             confirmed: false,
             timers: &[],
             scheduled: &[],
+            ringing: &[],
         }
     }
 }

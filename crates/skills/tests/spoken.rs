@@ -57,6 +57,7 @@ fn conversation(zone: &str, now: &str, sentences: &[&str]) -> String {
             confirmed: false,
             timers: &[],
             scheduled: &[],
+            ringing: &[],
         };
         let answer = skill.handle(&turn).unwrap();
         let effects = if answer.effects.is_empty() {

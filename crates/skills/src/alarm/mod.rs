@@ -5,8 +5,8 @@
 //! pending alarms and reminders ([`Turn::scheduled`]) and applies the effects
 //! ([`Effect::SetAlarm`], [`Effect::AddReminder`], [`Effect::CancelScheduled`]).
 //! Times come from the entity parsers already resolved in the household's
-//! zone; a weekly rule without a time asks for one. Ringing alarms are not
-//! tracked yet, so "snooze" and "stop the alarm" say that none is ringing.
+//! zone; a weekly rule without a time asks for one. Stopping and snoozing
+//! what rings is the ringing skill's.
 
 use hark_core::skill::{Effect, Expect, Outcome, ScheduledView, Skill, SkillError, Turn};
 use hark_core::{Intent, SlotName};
@@ -30,7 +30,6 @@ const SPEC: Spec = &[
     ("alarms_cancelled", &["count"]),
     ("which_alarm", &["count"]),
     ("no_such_alarm", &[]),
-    ("nothing_ringing", &[]),
     ("reminder_set", &["task", "when"]),
     ("ask_task", &[]),
     ("ask_reminder_time", &[]),
@@ -97,8 +96,9 @@ fn clock(time: jiff::civil::Time) -> String {
     }
 }
 
-/// "7 AM today", "6:30 AM tomorrow", "9 PM on Friday", "8 AM on December 3rd".
-fn when(due: Timestamp, turn: &Turn<'_>) -> String {
+/// "7 AM today", "6:30 AM tomorrow", "9 PM on Friday", "8 AM on December 3rd";
+/// for a time gone by, "7 AM yesterday", "7 AM on Monday".
+pub(crate) fn when(due: Timestamp, turn: &Turn<'_>) -> String {
     let zone = turn.household.tz();
     let local = due.to_zoned(zone.clone());
     let today = turn.now.to_zoned(zone).date();
@@ -106,7 +106,8 @@ fn when(due: Timestamp, turn: &Turn<'_>) -> String {
     let day = match days {
         0 => "today".to_string(),
         1 => "tomorrow".to_string(),
-        2..=6 => format!("on {}", spoken::weekday(local.weekday())),
+        -1 => "yesterday".to_string(),
+        2..=6 | -6..=-2 => format!("on {}", spoken::weekday(local.weekday())),
         _ => format!(
             "on {}",
             spoken::month_day(local.date(), local.year() != today.year())
@@ -445,8 +446,6 @@ impl Skill for Alarm {
             "HarkSetAlarm",
             "HarkListAlarms",
             "HarkCancelAlarm",
-            "HarkSnoozeAlarm",
-            "HarkStopAlarm",
             "HarkSetReminder",
             "HarkListReminders",
             "HarkCancelReminder",
@@ -459,9 +458,6 @@ impl Skill for Alarm {
             "HarkSetAlarm" => self.set_alarm(turn, r),
             "HarkListAlarms" => Ok(self.list(turn, r, false)),
             "HarkCancelAlarm" => self.cancel(turn, r, false),
-            "HarkSnoozeAlarm" | "HarkStopAlarm" => {
-                Ok(Outcome::say(r.render("nothing_ringing", &[])))
-            }
             "HarkSetReminder" => self.set_reminder(turn, r),
             "HarkListReminders" => Ok(self.list(turn, r, true)),
             "HarkCancelReminder" => self.cancel(turn, r, true),
@@ -597,10 +593,6 @@ mod tests {
         assert_eq!(
             say(&alarms, "HarkCancelAlarm", json!({"label": "school"})).speech,
             "You don't have an alarm like that."
-        );
-        assert_eq!(
-            say(&alarms, "HarkSnoozeAlarm", json!({})).speech,
-            "No alarm is ringing right now."
         );
     }
 

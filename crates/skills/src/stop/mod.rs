@@ -4,9 +4,10 @@
 //! what answers when there was none.
 //!
 //! * `HarkStop` ("stop", "be quiet") silences the device with
-//!   [`Effect::StopDevice`] and says nothing: after "stop", any word from the
-//!   speaker is one too many. The empty answer is a response like any other,
-//!   so a language may choose a word.
+//!   [`Effect::StopDevice`], stops whatever rings on it (as "stop the alarm"
+//!   does, see the ringing skill), and says nothing: after "stop", any word
+//!   from the speaker is one too many. The empty answer is a response like any
+//!   other, so a language may choose a word.
 //! * `HassNevermind` ("never mind", "cancel") says "OK." and ends the session.
 //!   It stops nothing: dropping a question is not silencing an alarm.
 
@@ -56,6 +57,7 @@ impl Skill for Stop {
         match turn.intent.name.as_str() {
             "HarkStop" => {
                 let mut out = Outcome::say(r.render("stopped", &[]));
+                out.effects = crate::ringing::stop_all(turn);
                 out.effects.push(Effect::StopDevice);
                 Ok(out)
             }
@@ -87,6 +89,31 @@ mod tests {
         assert_eq!(out.speech, "");
         assert_eq!(out.effects, [Effect::StopDevice]);
         assert_eq!(out.next, Next::End);
+    }
+
+    #[test]
+    fn stop_also_stops_what_rings_on_the_device() {
+        let home = crate::testing::Home::new("Europe/Paris");
+        let intent = intent("HarkStop", json!({}));
+        let mut turn = home.turn(&intent, "2026-11-25T08:00:00Z");
+        let ringing = [hark_core::skill::RingingView {
+            id: "tmr_pasta.1".into(),
+            kind: "timer".into(),
+            name: Some("pasta".into()),
+            label: None,
+        }];
+        turn.ringing = &ringing;
+        let out = Stop::new().unwrap().handle(&turn).unwrap();
+        assert_eq!(out.speech, "");
+        assert_eq!(
+            out.effects,
+            [
+                Effect::StopRinging {
+                    id: "tmr_pasta.1".into()
+                },
+                Effect::StopDevice
+            ]
+        );
     }
 
     #[test]

@@ -35,6 +35,7 @@ const SPEC: Spec = &[
     ("added", &["duration", "what"]),
     ("removed", &["duration", "what"]),
     ("ask_change", &[]),
+    ("stopped_ringing", &[]),
 ];
 
 const FILES: &[ResponseFile] = &[(
@@ -110,7 +111,40 @@ pub fn spoken_duration(seconds: i64) -> String {
     }
 }
 
-fn seconds_slot(intent: &Intent) -> Result<Option<i64>, SkillError> {
+/// "Stop the timer" or "cancel the pasta timer" while a timer rings on this
+/// device means the ringing one: it is stopped, and nothing is said.
+fn stop_ringing(turn: &Turn<'_>, r: &Responses) -> Option<Outcome> {
+    if !matches!(
+        turn.intent.name.as_str(),
+        "HassCancelTimer" | "HassCancelAllTimers"
+    ) {
+        return None;
+    }
+    let name = name_slot(turn.intent);
+    let effects: Vec<Effect> = turn
+        .ringing
+        .iter()
+        .filter(|ring| ring.kind == "timer")
+        .filter(|ring| {
+            name.as_deref().is_none_or(|name| {
+                ring.name
+                    .as_deref()
+                    .is_some_and(|ringing| ringing.eq_ignore_ascii_case(name))
+            })
+        })
+        .map(|ring| Effect::StopRinging {
+            id: ring.id.clone(),
+        })
+        .collect();
+    if effects.is_empty() {
+        return None;
+    }
+    let mut out = Outcome::say(r.render("stopped_ringing", &[]));
+    out.effects = effects;
+    Some(out)
+}
+
+pub(crate) fn seconds_slot(intent: &Intent) -> Result<Option<i64>, SkillError> {
     match intent.slots.get(&SlotName::new("seconds")) {
         None => Ok(None),
         Some(value) => value
@@ -214,6 +248,9 @@ impl Skill for Timer {
                 },
             )
         };
+        if let Some(out) = stop_ringing(turn, r) {
+            return Ok(out);
+        }
         match intent.name.as_str() {
             "HassStartTimer" => {
                 let Some(seconds) = seconds_slot(intent)? else {
@@ -427,6 +464,43 @@ mod tests {
             let out = say(&[], "HassStartTimer", json!({ "seconds": seconds }));
             assert!(out.effects.is_empty(), "{seconds}");
         }
+    }
+
+    #[test]
+    fn stop_the_timer_while_one_rings_stops_the_ringing_one() {
+        let home = Home::new("Europe/Paris");
+        let ringing = [
+            hark_core::skill::RingingView {
+                id: "tmr_a.1".into(),
+                kind: "timer".into(),
+                name: Some("pasta".into()),
+                label: None,
+            },
+            hark_core::skill::RingingView {
+                id: "alm_b.1".into(),
+                kind: "alarm".into(),
+                name: None,
+                label: None,
+            },
+        ];
+        let running = [view("t1", Some("eggs"), "kitchen", 260, 480, false)];
+        let answer = |slots| {
+            let intent = intent("HassCancelTimer", slots);
+            let mut turn = home.turn(&intent, "2026-11-25T08:00:00Z");
+            turn.timers = &running;
+            turn.ringing = &ringing;
+            Timer::new().unwrap().handle(&turn).unwrap()
+        };
+        let stop = vec![Effect::StopRinging {
+            id: "tmr_a.1".into(),
+        }];
+        for slots in [json!({}), json!({"name": "Pasta"})] {
+            let out = answer(slots);
+            assert_eq!((out.speech.as_str(), &out.effects), ("", &stop));
+        }
+        // Another timer by name is the running one, cancelled as usual.
+        let out = answer(json!({"name": "eggs"}));
+        assert_eq!(out.effects, vec![Effect::CancelTimer { id: "t1".into() }]);
     }
 
     #[test]

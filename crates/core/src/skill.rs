@@ -9,7 +9,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::{Device, Household, Intent, IntentName, SessionId, SlotName};
+use crate::{Device, DeviceId, Household, Intent, IntentName, SessionId, SlotName};
 
 /// Everything a skill knows about the turn it answers.
 #[derive(Debug, Clone, Copy)]
@@ -34,6 +34,9 @@ pub struct Turn<'a> {
     /// The household's pending alarms and reminders, for the skills that
     /// need them.
     pub scheduled: &'a [ScheduledView],
+    /// The household's devices, for a request that names one ("set a timer
+    /// on the kitchen speaker"); the runtime reads them only then.
+    pub devices: &'a [Device],
 }
 
 /// A pending alarm or reminder, as a skill sees it.
@@ -61,7 +64,7 @@ pub struct TimerView {
     /// Its name ("pasta"), if it has one.
     pub name: Option<String>,
     /// The device it rings on.
-    pub device: crate::DeviceId,
+    pub device: DeviceId,
     /// Whole seconds left (rounded up, so a running timer never says 0).
     pub remaining_secs: i64,
     /// Its whole length in seconds.
@@ -141,12 +144,15 @@ pub enum Expect {
 pub enum Effect {
     /// Stop whatever the device is doing now (speaking, ringing, playing).
     StopDevice,
-    /// Start a timer on the turn's device.
+    /// Start a timer.
     StartTimer {
         /// Its length.
         seconds: i64,
         /// Its name, if it has one.
         name: Option<String>,
+        /// The device it rings on; `None` is the turn's device.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        device: Option<DeviceId>,
     },
     /// Cancel a timer.
     CancelTimer {
@@ -163,8 +169,7 @@ pub enum Effect {
         /// Which.
         id: String,
     },
-    /// Set an alarm on the turn's device: once at `at`, or by the weekly
-    /// rule `every`.
+    /// Set an alarm: once at `at`, or by the weekly rule `every`.
     SetAlarm {
         /// When, once.
         at: Option<Timestamp>,
@@ -172,13 +177,19 @@ pub enum Effect {
         every: Option<serde_json::Value>,
         /// Its label.
         label: Option<String>,
+        /// The device it rings on; `None` is the turn's device.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        device: Option<DeviceId>,
     },
-    /// Add a reminder on the turn's device.
+    /// Add a reminder.
     AddReminder {
         /// When.
         at: Timestamp,
         /// What to say then.
         text: String,
+        /// The device that says it; `None` is the turn's device.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        device: Option<DeviceId>,
     },
     /// Cancel an alarm or reminder.
     CancelScheduled {

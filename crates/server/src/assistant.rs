@@ -16,7 +16,7 @@ use std::time::Instant;
 use hark_core::skill::{
     self, Effect, Expect, Next, Outcome, ScheduledView, Skill, TimerView, Turn,
 };
-use hark_core::{Clock, Device, Household, Intent, SessionId};
+use hark_core::{Clock, Device, Household, Intent, SessionId, SlotName};
 use hark_nlu::entity::{self, EntityKind};
 use hark_nlu::{text, Matcher, ParseContext};
 use jiff::SignedDuration;
@@ -138,6 +138,8 @@ pub struct State {
     pub timers: Vec<TimerView>,
     /// Pending alarms and reminders.
     pub scheduled: Vec<ScheduledView>,
+    /// The household's devices.
+    pub devices: Vec<Device>,
 }
 
 /// The intents whose skill reads the household's alarms and reminders.
@@ -164,7 +166,20 @@ pub const TIMER_INTENTS: [&str; 8] = [
     "HassTimerStatus",
 ];
 
+/// The intents that create something a request may send to another device
+/// ("set a timer on the kitchen speaker").
+pub const DEVICE_INTENTS: [&str; 3] = ["HassStartTimer", "HarkSetAlarm", "HarkSetReminder"];
+
 impl Understood {
+    /// Whether the skill needs the household's devices: the intent creates
+    /// something and names a device for it. Only then, so that a plain "set
+    /// a timer" reads nothing more.
+    pub fn needs_devices(&self) -> bool {
+        matches!(self, Understood::Ready { intent, .. }
+            if DEVICE_INTENTS.contains(&intent.name.as_str())
+                && intent.slots.contains_key(&SlotName::new("device")))
+    }
+
     /// Whether the skill needs the household's alarms and reminders.
     pub fn needs_scheduled(&self) -> bool {
         matches!(self, Understood::Ready { intent, .. } if SCHEDULED_INTENTS.contains(&intent.name.as_str()))
@@ -371,6 +386,7 @@ impl Assistant {
             confirmed,
             timers: &state.timers,
             scheduled: &state.scheduled,
+            devices: &state.devices,
         };
         let started = Instant::now();
         let outcome = skill.handle(&turn);

@@ -1,5 +1,7 @@
 //! The server in this process, on a manual clock, over real HTTP on a free
-//! port: timers fire on the device that set them, and wait for an offline one.
+//! port: timers fire on the device that set them (or the one it named), and
+//! wait for an offline one.
 
 mod alarms;
+mod devices;
 mod timers;

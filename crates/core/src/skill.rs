@@ -9,7 +9,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::{Device, Household, Intent, IntentName, SessionId, SlotName};
+use crate::{Device, DeviceId, Household, Intent, IntentName, SessionId, SlotName};
 
 /// How long "snooze" lasts when no length is said: 9 minutes, the length most alarm clocks
 /// have used since mechanical ones.
@@ -41,6 +41,9 @@ pub struct Turn<'a> {
     /// What rings now on the turn's device, oldest first (the runtime reads
     /// it before "stop" and "snooze").
     pub ringing: &'a [RingingView],
+    /// The household's devices, for a request that names one ("set a timer
+    /// on the kitchen speaker"); the runtime reads them only then.
+    pub devices: &'a [Device],
 }
 
 /// The intent the runtime hands to the skills, never the grammar, to tell
@@ -103,7 +106,7 @@ pub struct TimerView {
     /// Its name ("pasta"), if it has one.
     pub name: Option<String>,
     /// The device it rings on.
-    pub device: crate::DeviceId,
+    pub device: DeviceId,
     /// Whole seconds left (rounded up, so a running timer never says 0).
     pub remaining_secs: i64,
     /// Its whole length in seconds.
@@ -183,12 +186,15 @@ pub enum Expect {
 pub enum Effect {
     /// Stop whatever the device is doing now (speaking, ringing, playing).
     StopDevice,
-    /// Start a timer on the turn's device.
+    /// Start a timer.
     StartTimer {
         /// Its length.
         seconds: i64,
         /// Its name, if it has one.
         name: Option<String>,
+        /// The device it rings on; `None` is the turn's device.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        device: Option<DeviceId>,
     },
     /// Cancel a timer.
     CancelTimer {
@@ -205,8 +211,7 @@ pub enum Effect {
         /// Which.
         id: String,
     },
-    /// Set an alarm on the turn's device: once at `at`, or by the weekly
-    /// rule `every`.
+    /// Set an alarm: once at `at`, or by the weekly rule `every`.
     SetAlarm {
         /// When, once.
         at: Option<Timestamp>,
@@ -214,13 +219,19 @@ pub enum Effect {
         every: Option<serde_json::Value>,
         /// Its label.
         label: Option<String>,
+        /// The device it rings on; `None` is the turn's device.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        device: Option<DeviceId>,
     },
-    /// Add a reminder on the turn's device.
+    /// Add a reminder.
     AddReminder {
         /// When.
         at: Timestamp,
         /// What to say then.
         text: String,
+        /// The device that says it; `None` is the turn's device.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        device: Option<DeviceId>,
     },
     /// Cancel an alarm or reminder.
     CancelScheduled {

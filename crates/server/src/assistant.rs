@@ -140,6 +140,8 @@ pub struct State {
     pub scheduled: Vec<ScheduledView>,
     /// What rings on the turn's device.
     pub ringing: Vec<RingingView>,
+    /// The household's devices.
+    pub devices: Vec<Device>,
 }
 
 /// The intents whose skill reads the household's alarms and reminders.
@@ -164,6 +166,10 @@ pub const TIMER_INTENTS: [&str; 8] = [
     "HassTimerStatus",
 ];
 
+/// The intents that create something a request may send to another device
+/// ("set a timer on the kitchen speaker").
+pub const DEVICE_INTENTS: [&str; 3] = ["HassStartTimer", "HarkSetAlarm", "HarkSetReminder"];
+
 /// The intents whose skill reads what rings on the device: "stop" and
 /// "snooze", and "stop the timer" (which means the ringing one, if any).
 pub const RINGING_INTENTS: [&str; 5] = [
@@ -178,6 +184,15 @@ impl Understood {
     /// Whether the skill needs what rings on the device.
     pub fn needs_ringing(&self) -> bool {
         matches!(self, Understood::Ready { intent, .. } if RINGING_INTENTS.contains(&intent.name.as_str()))
+    }
+
+    /// Whether the skill needs the household's devices: the intent creates
+    /// something and names a device for it. Only then, so that a plain "set
+    /// a timer" reads nothing more.
+    pub fn needs_devices(&self) -> bool {
+        matches!(self, Understood::Ready { intent, .. }
+            if DEVICE_INTENTS.contains(&intent.name.as_str())
+                && intent.slots.contains_key(&SlotName::new("device")))
     }
 
     /// Whether the skill needs the household's alarms and reminders.
@@ -387,6 +402,7 @@ impl Assistant {
             timers: &state.timers,
             scheduled: &state.scheduled,
             ringing: &state.ringing,
+            devices: &state.devices,
         };
         let started = Instant::now();
         let outcome = skill.handle(&turn);
@@ -458,6 +474,7 @@ impl Assistant {
             timers: &[],
             scheduled: &[],
             ringing: &[],
+            devices: &[],
         };
         match skill.handle(&turn) {
             Ok(outcome) if !outcome.speech.is_empty() => Some(outcome.speech),

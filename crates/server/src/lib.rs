@@ -144,8 +144,8 @@ pub async fn find_device(
 }
 
 impl Server {
-    /// One whole turn: understand the words, read the household's timers when
-    /// the intent needs them, let the skill answer, and apply its effects
+    /// One whole turn: understand the words, read the household's timers,
+    /// alarms or devices when the intent needs them, let the skill answer, and apply its effects
     /// durably before the answer is given. If an effect cannot be applied,
     /// the user hears an apology instead of a promise that was not kept.
     /// What was missed on the device since the last turn there is told after
@@ -244,6 +244,9 @@ impl Server {
         if understood.needs_scheduled() {
             state.scheduled = self.scheduled_views(household).await?;
         }
+        if understood.needs_devices() {
+            state.devices = self.store.devices(&household.id).await?;
+        }
         Ok(())
     }
 
@@ -309,7 +312,8 @@ impl Server {
             .collect())
     }
 
-    /// Applies a skill's effects, in order.
+    /// Applies a skill's effects, in order. What rings goes to the device
+    /// the effect names, else to the one that heard the request.
     async fn apply(
         &self,
         household: &Household,
@@ -317,13 +321,18 @@ impl Server {
         effects: &[Effect],
     ) -> Result<(), hark_scheduler::SchedulerError> {
         use hark_scheduler::{FiringId, ItemId};
+        let on = |named: &Option<DeviceId>| named.clone().unwrap_or_else(|| device.id.clone());
         for effect in effects {
             let h = &household.id;
             match effect {
-                Effect::StartTimer { seconds, name } => {
+                Effect::StartTimer {
+                    seconds,
+                    name,
+                    device,
+                } => {
                     let length = SignedDuration::from_secs(*seconds);
                     self.scheduler
-                        .start_timer(h, &device.id, length, name.as_deref())
+                        .start_timer(h, &on(device), length, name.as_deref())
                         .await?;
                 }
                 Effect::CancelTimer { id } => {
@@ -340,7 +349,12 @@ impl Server {
                         .adjust(h, &ItemId::new(id), SignedDuration::from_secs(*seconds))
                         .await?;
                 }
-                Effect::SetAlarm { at, every, label } => {
+                Effect::SetAlarm {
+                    at,
+                    every,
+                    label,
+                    device,
+                } => {
                     let when = match (at, every) {
                         (Some(at), _) => hark_scheduler::AlarmTime::Once(*at),
                         (None, Some(rule)) => hark_scheduler::AlarmTime::Every(
@@ -353,12 +367,12 @@ impl Server {
                         }
                     };
                     self.scheduler
-                        .set_alarm(h, &device.id, when, label.as_deref())
+                        .set_alarm(h, &on(device), when, label.as_deref())
                         .await?;
                 }
-                Effect::AddReminder { at, text } => {
+                Effect::AddReminder { at, text, device } => {
                     self.scheduler
-                        .add_reminder(h, &device.id, *at, text)
+                        .add_reminder(h, &on(device), *at, text)
                         .await?;
                 }
                 Effect::CancelScheduled { id } => {

@@ -1,7 +1,9 @@
 //! The server in this process, on a manual clock, over real HTTP on a free
-//! port: timers fire on the device that set them, and wait for an offline one;
-//! they ring until stopped there, and what nobody stopped is told later.
+//! port: timers fire on the device that set them (or the one it named), and
+//! wait for an offline one; they ring until stopped there, and what nobody
+//! stopped is told later.
 
 mod alarms;
+mod devices;
 mod ringing;
 mod timers;

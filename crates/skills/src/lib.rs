@@ -34,6 +34,7 @@ use hark_core::IntentName;
 pub mod alarm;
 pub mod clock;
 pub mod confirm;
+pub mod devices;
 mod error;
 pub mod help;
 pub mod responses;

@@ -21,10 +21,11 @@ pub(crate) fn said(name: &str, slots: Value, raw: Value) -> Intent {
     }
 }
 
-/// A household in one time zone, with one device and one session.
+/// A household in one time zone, with one session and three devices: the
+/// kitchen, which hears every turn, the bedroom and the living room.
 pub(crate) struct Home {
     household: Household,
-    device: Device,
+    devices: Vec<Device>,
     session: SessionId,
 }
 
@@ -33,18 +34,23 @@ impl Home {
     pub(crate) fn new(zone: &str) -> Self {
         let created_at: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
         let id = HouseholdId::new("h1");
+        let device = |key: &str, name: &str| Device {
+            id: DeviceId::new(key),
+            household: id.clone(),
+            name: name.into(),
+            created_at,
+        };
         Self {
+            devices: vec![
+                device("kitchen", "kitchen"),
+                device("dev_bedroom", "Bedroom"),
+                device("dev_living", "Living-room speaker"),
+            ],
             household: Household {
                 id: id.clone(),
                 name: "Home".into(),
                 time_zone: zone.into(),
                 location: None,
-                created_at,
-            },
-            device: Device {
-                id: DeviceId::new("kitchen"),
-                household: id,
-                name: "kitchen".into(),
                 created_at,
             },
             session: SessionId::new("s1"),
@@ -66,7 +72,7 @@ impl Home {
         Turn {
             intent,
             household: &self.household,
-            device: &self.device,
+            device: &self.devices[0],
             session: &self.session,
             now: now.parse().expect("an RFC 3339 instant"),
             language,
@@ -74,6 +80,7 @@ impl Home {
             timers: &[],
             scheduled: &[],
             ringing: &[],
+            devices: &self.devices,
         }
     }
 }

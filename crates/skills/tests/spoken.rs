@@ -25,12 +25,18 @@ fn conversation(zone: &str, now: &str, sentences: &[&str]) -> String {
         location: None,
         created_at,
     };
-    let device = Device {
-        id: DeviceId::new("kitchen"),
+    let device = |id: &str, name: &str| Device {
+        id: DeviceId::new(id),
         household: household.id.clone(),
-        name: "kitchen".into(),
+        name: name.into(),
         created_at,
     };
+    // Every turn is heard by the kitchen.
+    let devices = [
+        device("kitchen", "kitchen"),
+        device("dev_bedroom", "bedroom"),
+        device("dev_living", "living room"),
+    ];
     let session = SessionId::new("s1");
     let context = ParseContext::new(entity::Context {
         now: now.to_zoned(TimeZone::get(zone).unwrap()),
@@ -50,7 +56,7 @@ fn conversation(zone: &str, now: &str, sentences: &[&str]) -> String {
         let turn = Turn {
             intent: &intent,
             household: &household,
-            device: &device,
+            device: &devices[0],
             session: &session,
             now,
             language: "en",
@@ -58,6 +64,7 @@ fn conversation(zone: &str, now: &str, sentences: &[&str]) -> String {
             timers: &[],
             scheduled: &[],
             ringing: &[],
+            devices: &devices,
         };
         let answer = skill.handle(&turn).unwrap();
         let effects = if answer.effects.is_empty() {
@@ -136,6 +143,26 @@ fn around_midnight_on_new_years_eve_in_new_york() {
             "what time is it",
             "what's the date",
             "what day was yesterday"
+        ],
+    ));
+}
+
+#[test]
+fn naming_another_device() {
+    insta::assert_snapshot!(conversation(
+        "Europe/Paris",
+        "2026-11-25T07:00:00Z",
+        &[
+            "set a timer for 5 minutes on the kitchen speaker",
+            "set a timer for 5 minutes on the bedroom speaker",
+            "set a pasta timer for 8 minutes in the living room",
+            "set a pasta timer in the bedroom",
+            "set a timer for 5 minutes in the garage",
+            "wake me up at 7 am in the bedroom",
+            "set an alarm for 6:30 on the bedroom speaker",
+            "set an alarm for 7 every weekday on the garage speaker",
+            "remind me to call mum at 6 on the living room speaker",
+            "remind me to put the kettle on in 10 minutes",
         ],
     ));
 }

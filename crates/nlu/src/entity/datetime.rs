@@ -189,8 +189,8 @@ pub(crate) fn can_start(w: &str) -> bool {
 pub(crate) fn parse(w: &[&str], now: &Zoned) -> Option<Zoned> {
     // Remember a leading "at": it is what makes "at one tomorrow" a time.
     let (w, lead_at) = match w {
-        ["at", rest @ ..] => (rest, true),
-        ["on" | "for", rest @ ..] => (rest, false),
+        ["at", rest @ ..] => (super::after_lead(rest)?, true),
+        ["on" | "for", rest @ ..] => (super::after_lead(rest)?, false),
         _ => (w, false),
     };
     if !can_start(w.first()?) {

@@ -39,7 +39,9 @@
 //! One optional leading connector is accepted where templates might or might
 //! not include it: "at"/"for" before a time, "on"/"for" before a date, and
 //! "at"/"on"/"for" before a date-time. So `at {time}` and `{time}` both
-//! match "at 7".
+//! match "at 7". Only one: a connector followed by another ("on in 10
+//! minutes") is no entity, so "put the kettle on in 10 minutes" keeps its
+//! "on" in the free text before it.
 //!
 //! Every parser first checks that the first word can start its kind, so most
 //! spans the matcher tries are rejected after a few string comparisons;
@@ -160,11 +162,20 @@ pub fn parse_number(words: &[&str]) -> Option<f64> {
 /// "7" are the same time), so templates may write `at {time}` or `{time}`.
 /// `None` when nothing would be left.
 fn strip_lead<'a, 'w>(words: &'a [&'w str], lead: &[&str]) -> Option<&'a [&'w str]> {
-    let rest = match words {
-        [first, rest @ ..] if lead.contains(first) => rest,
-        _ => words,
-    };
-    (!rest.is_empty()).then_some(rest)
+    match words {
+        [first, rest @ ..] if lead.contains(first) => after_lead(rest),
+        _ => (!words.is_empty()).then_some(words),
+    }
+}
+
+/// What follows a stripped connector, unless it is empty or starts with
+/// another one: "on in 10 minutes" is no instant, so "remind me to put the
+/// kettle on in 10 minutes" keeps its "on" in the task.
+fn after_lead<'a, 'w>(rest: &'a [&'w str]) -> Option<&'a [&'w str]> {
+    match rest.first() {
+        Some(&("at" | "on" | "for" | "in")) | None => None,
+        Some(_) => Some(rest),
+    }
 }
 
 /// A JSON number: an integer when the value is whole and exactly

@@ -69,6 +69,26 @@ fn leading_connectors_are_optional_and_kind_specific() {
     assert_eq!(dt("at one tomorrow"), dt("tomorrow at 1"));
 }
 
+/// "Remind me to put the kettle on in 10 minutes": the "on" belongs to the
+/// task, so a connector followed by another one is no entity.
+#[test]
+fn one_connector_not_two() {
+    let dt = |s| p(EntityKind::DateTime, NOW, s);
+    assert!(dt("in 10 minutes").is_some());
+    assert!(dt("in the morning").is_some());
+    for twice in [
+        "on in 10 minutes",
+        "on in the morning",
+        "for in 10 minutes",
+        "on at 6",
+        "at on monday",
+    ] {
+        assert_eq!(dt(twice), None, "{twice}");
+    }
+    assert_eq!(p(EntityKind::Date, NOW, "on in 2 days"), None);
+    assert_eq!(p(EntityKind::Time, NOW, "for at 7"), None);
+}
+
 #[test]
 fn time_across_spring_forward() {
     // Paris skips 02:00-03:00 on 2026-03-29; "2:30" tonight is 03:30.

@@ -7,6 +7,8 @@
 //! Times come from the entity parsers already resolved in the household's
 //! zone; a weekly rule without a time asks for one. Stopping and snoozing
 //! what rings is the ringing skill's.
+//! A new alarm or reminder rings on the device that heard it, or on the one
+//! the request names ([`crate::devices`]); an unknown name sets nothing.
 
 use hark_core::skill::{Effect, Expect, Outcome, ScheduledView, Skill, SkillError, Turn};
 use hark_core::{Intent, SlotName};
@@ -14,12 +16,15 @@ use jiff::civil::Weekday;
 use jiff::{Timestamp, Zoned};
 use serde_json::Value;
 
+use crate::devices::{self, Target as Place};
 use crate::responses::{Localized, ResponseFile, Responses, Spec};
 use crate::spoken::{self, SpokenTime};
 use crate::{slots, Error};
 
 const SPEC: Spec = &[
     ("alarm_set", &["title", "when"]),
+    ("alarm_set_on", &["title", "when", "device"]),
+    ("unknown_device", &["device"]),
     ("ask_alarm_time", &[]),
     ("ask_rule_time", &[]),
     ("rule_unsupported", &[]),
@@ -31,6 +36,7 @@ const SPEC: Spec = &[
     ("which_alarm", &["count"]),
     ("no_such_alarm", &[]),
     ("reminder_set", &["task", "when"]),
+    ("reminder_set_on", &["task", "when", "device"]),
     ("ask_task", &[]),
     ("ask_reminder_time", &[]),
     ("repeat_unsupported", &[]),
@@ -194,6 +200,11 @@ fn title(label: Option<&str>) -> String {
     }
 }
 
+/// A device name that none of the household's devices has: nothing is set.
+fn unknown_device(r: &Responses, said: &str) -> Outcome {
+    Outcome::say(r.render("unknown_device", &[("device", said)]))
+}
+
 fn ask(speech: String, intent: &Intent, slot: &str, entity: Option<&str>) -> Outcome {
     Outcome::ask(
         speech,
@@ -208,20 +219,33 @@ fn ask(speech: String, intent: &Intent, slot: &str, entity: Option<&str>) -> Out
 impl Alarm {
     fn set_alarm(&self, turn: &Turn<'_>, r: &Responses) -> Result<Outcome, SkillError> {
         let intent = turn.intent;
+        let place = devices::target(turn)?;
+        if let Place::Unknown(said) = &place {
+            return Ok(unknown_device(r, said));
+        }
         let label = text_slot(intent, "label");
+        let set = |when: &str| {
+            let title = title(label.as_deref());
+            match &place {
+                Place::Other(device) => r.render(
+                    "alarm_set_on",
+                    &[
+                        ("title", &title),
+                        ("when", when),
+                        ("device", &devices::spoken(device)),
+                    ],
+                ),
+                _ => r.render("alarm_set", &[("title", &title), ("when", when)]),
+            }
+        };
         if let Some(at) = instant_slot(intent, "datetime")? {
             let due = at.timestamp();
-            let mut out = Outcome::say(r.render(
-                "alarm_set",
-                &[
-                    ("title", &title(label.as_deref())),
-                    ("when", &when(due, turn)),
-                ],
-            ));
+            let mut out = Outcome::say(set(&when(due, turn)));
             out.effects.push(Effect::SetAlarm {
                 at: Some(due),
                 every: None,
                 label,
+                device: place.device_id(),
             });
             return Ok(out);
         }
@@ -245,18 +269,12 @@ impl Alarm {
                     }
                 }
             }
-            let speech = r.render(
-                "alarm_set",
-                &[
-                    ("title", &title(label.as_deref())),
-                    ("when", &rule_when(&rule)),
-                ],
-            );
-            let mut out = Outcome::say(speech);
+            let mut out = Outcome::say(set(&rule_when(&rule)));
             out.effects.push(Effect::SetAlarm {
                 at: None,
                 every: Some(rule),
                 label,
+                device: place.device_id(),
             });
             return Ok(out);
         }
@@ -270,6 +288,10 @@ impl Alarm {
 
     fn set_reminder(&self, turn: &Turn<'_>, r: &Responses) -> Result<Outcome, SkillError> {
         let intent = turn.intent;
+        let place = devices::target(turn)?;
+        if let Place::Unknown(said) = &place {
+            return Ok(unknown_device(r, said));
+        }
         if intent.slots.contains_key(&SlotName::new("recurrence")) {
             return Ok(Outcome::say(r.render("repeat_unsupported", &[])));
         }
@@ -300,11 +322,24 @@ impl Alarm {
                 }
             }
         };
-        let mut out = Outcome::say(r.render(
-            "reminder_set",
-            &[("task", &task), ("when", &when(at, turn))],
-        ));
-        out.effects.push(Effect::AddReminder { at, text: task });
+        let when = when(at, turn);
+        let speech = match &place {
+            Place::Other(device) => r.render(
+                "reminder_set_on",
+                &[
+                    ("task", &task),
+                    ("when", &when),
+                    ("device", &devices::spoken(device)),
+                ],
+            ),
+            _ => r.render("reminder_set", &[("task", &task), ("when", &when)]),
+        };
+        let mut out = Outcome::say(speech);
+        out.effects.push(Effect::AddReminder {
+            at,
+            text: task,
+            device: place.device_id(),
+        });
         Ok(out)
     }
 
@@ -508,7 +543,8 @@ mod tests {
             vec![Effect::SetAlarm {
                 at: Some("2026-11-26T06:00:00Z".parse().unwrap()),
                 every: None,
-                label: None
+                label: None,
+                device: None,
             }]
         );
         let rule = json!({"weekdays": ["monday", "tuesday", "wednesday", "thursday", "friday"], "time": "06:30"});
@@ -524,6 +560,88 @@ mod tests {
             json!({"datetime": "2026-11-28T21:00:00+01:00[Europe/Paris]"}),
         );
         assert_eq!(out.speech, "Alarm set for 9 PM on Saturday.");
+    }
+
+    #[test]
+    fn alarms_and_reminders_ring_on_the_device_the_request_names() {
+        let out = say(
+            &[],
+            "HarkSetAlarm",
+            json!({"datetime": "2026-11-26T07:00:00+01:00[Europe/Paris]", "device": "the bedroom"}),
+        );
+        assert_eq!(
+            out.speech,
+            "Alarm set for 7 AM tomorrow on the Bedroom speaker."
+        );
+        assert_eq!(
+            out.effects,
+            vec![Effect::SetAlarm {
+                at: Some("2026-11-26T06:00:00Z".parse().unwrap()),
+                every: None,
+                label: None,
+                device: Some(hark_core::DeviceId::new("dev_bedroom")),
+            }]
+        );
+        let rule = json!({"weekdays": ["saturday", "sunday"], "time": "09:00"});
+        let out = say(
+            &[],
+            "HarkSetAlarm",
+            json!({"recurrence": rule, "device": "living room"}),
+        );
+        assert_eq!(
+            out.speech,
+            "Alarm set for 9 AM every weekend day on the Living-room speaker."
+        );
+        let out = say(
+            &[],
+            "HarkSetReminder",
+            json!({"task": "call mum", "datetime": "2026-11-25T18:00:00+01:00[Europe/Paris]", "device": "living room"}),
+        );
+        assert_eq!(
+            out.speech,
+            "OK, I'll remind you to call mum at 6 PM today on the Living-room speaker."
+        );
+        assert_eq!(
+            out.effects,
+            vec![Effect::AddReminder {
+                at: "2026-11-25T17:00:00Z".parse().unwrap(),
+                text: "call mum".into(),
+                device: Some(hark_core::DeviceId::new("dev_living")),
+            }]
+        );
+        // The device that heard it, named: as if none were.
+        let out = say(
+            &[],
+            "HarkSetAlarm",
+            json!({"datetime": "2026-11-26T07:00:00+01:00[Europe/Paris]", "device": "kitchen"}),
+        );
+        assert_eq!(out.speech, "Alarm set for 7 AM tomorrow.");
+        assert!(matches!(
+            out.effects.as_slice(),
+            [Effect::SetAlarm { device: None, .. }]
+        ));
+    }
+
+    #[test]
+    fn an_unknown_device_sets_nothing() {
+        for (intent, slots) in [
+            (
+                "HarkSetAlarm",
+                json!({"datetime": "2026-11-26T07:00:00+01:00[Europe/Paris]", "device": "garage"}),
+            ),
+            ("HarkSetAlarm", json!({"device": "garage"})),
+            (
+                "HarkSetReminder",
+                json!({"task": "call mum", "datetime": "2026-11-25T18:00:00+01:00[Europe/Paris]", "device": "garage"}),
+            ),
+        ] {
+            let out = say(&[], intent, slots);
+            assert_eq!(
+                out.speech, "I don't know a device called garage.",
+                "{intent}"
+            );
+            assert!(out.effects.is_empty() && out.next == Next::End, "{intent}");
+        }
     }
 
     #[test]
@@ -608,7 +726,8 @@ mod tests {
             out.effects,
             vec![Effect::AddReminder {
                 at: "2026-11-25T17:00:00Z".parse().unwrap(),
-                text: "call mum".into()
+                text: "call mum".into(),
+                device: None,
             }]
         );
         let out = say(

@@ -7,17 +7,22 @@
 //! answer is spoken. Which timer a sentence means: the one it names ("the
 //! pasta timer"), or the one of that length ("the 5 minute timer"), or the
 //! only one there is; the device's own timers count first. With several and
-//! no name, the skill asks which, and the answer is read as a name.
+//! no name, the skill asks which, and the answer is read as a name. A new
+//! timer rings on the device that heard it, or on the one the request names
+//! ([`crate::devices`]); an unknown name starts nothing.
 
 use hark_core::skill::{Effect, Expect, Outcome, Skill, SkillError, TimerView, Turn};
 use hark_core::{Intent, SlotName};
 
+use crate::devices::{self, Target as Place};
 use crate::responses::{Localized, ResponseFile, Responses, Spec};
 use crate::slots;
 use crate::Error;
 
 const SPEC: Spec = &[
     ("started", &["title", "duration"]),
+    ("started_on", &["title", "duration", "device"]),
+    ("unknown_device", &["device"]),
     ("ask_length", &[]),
     ("too_short", &[]),
     ("too_long", &[]),
@@ -253,6 +258,12 @@ impl Skill for Timer {
         }
         match intent.name.as_str() {
             "HassStartTimer" => {
+                let place = devices::target(turn)?;
+                if let Place::Unknown(said) = &place {
+                    return Ok(Outcome::say(
+                        r.render("unknown_device", &[("device", said)]),
+                    ));
+                }
                 let Some(seconds) = seconds_slot(intent)? else {
                     let expect = Expect::Slot {
                         slot: SlotName::new("seconds"),
@@ -271,12 +282,25 @@ impl Skill for Timer {
                     return Ok(Outcome::say(r.render("too_long", &[])));
                 }
                 let name = name_slot(intent);
-                let what = capitalized(&what(None, name.as_deref()));
-                let mut out = Outcome::say(r.render(
-                    "started",
-                    &[("title", &what), ("duration", &spoken_duration(seconds))],
-                ));
-                out.effects.push(Effect::StartTimer { seconds, name });
+                let title = capitalized(&what(None, name.as_deref()));
+                let duration = spoken_duration(seconds);
+                let speech = match &place {
+                    Place::Other(device) => r.render(
+                        "started_on",
+                        &[
+                            ("title", &title),
+                            ("duration", &duration),
+                            ("device", &devices::spoken(device)),
+                        ],
+                    ),
+                    _ => r.render("started", &[("title", &title), ("duration", &duration)]),
+                };
+                let mut out = Outcome::say(speech);
+                out.effects.push(Effect::StartTimer {
+                    seconds,
+                    name,
+                    device: place.device_id(),
+                });
                 Ok(out)
             }
             "HassCancelAllTimers" => {
@@ -433,11 +457,62 @@ mod tests {
             out.effects,
             vec![Effect::StartTimer {
                 seconds: 480,
-                name: Some("pasta".into())
+                name: Some("pasta".into()),
+                device: None,
             }]
         );
         let out = say(&[], "HassStartTimer", json!({"seconds": 5400}));
         assert_eq!(out.speech, "Timer set for 1 hour and 30 minutes.");
+    }
+
+    #[test]
+    fn a_timer_rings_on_the_device_the_request_names() {
+        let out = say(
+            &[],
+            "HassStartTimer",
+            json!({"seconds": 300, "device": "bedroom"}),
+        );
+        assert_eq!(
+            out.speech,
+            "Timer set for 5 minutes on the Bedroom speaker."
+        );
+        assert_eq!(
+            out.effects,
+            vec![Effect::StartTimer {
+                seconds: 300,
+                name: None,
+                device: Some(DeviceId::new("dev_bedroom")),
+            }]
+        );
+        // The device that heard it, named: as if none were.
+        let out = say(
+            &[],
+            "HassStartTimer",
+            json!({"seconds": 300, "device": "Kitchen"}),
+        );
+        assert_eq!(out.speech, "Timer set for 5 minutes.");
+        assert_eq!(
+            out.effects,
+            vec![Effect::StartTimer {
+                seconds: 300,
+                name: None,
+                device: None,
+            }]
+        );
+    }
+
+    #[test]
+    fn an_unknown_device_starts_nothing() {
+        let out = say(
+            &[],
+            "HassStartTimer",
+            json!({"seconds": 300, "name": "pasta", "device": "garage"}),
+        );
+        assert_eq!(out.speech, "I don't know a device called garage.");
+        assert!(out.effects.is_empty() && out.next == Next::End);
+        // Said before the length is asked for, not after.
+        let out = say(&[], "HassStartTimer", json!({"device": "garage"}));
+        assert_eq!(out.speech, "I don't know a device called garage.");
     }
 
     #[test]

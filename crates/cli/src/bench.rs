@@ -589,6 +589,7 @@ async fn fill(
                     kind: ItemKind::Alarm,
                     name: None,
                     label: None,
+                    sound: None,
                     text: None,
                     due_at,
                     duration: None,

@@ -15,6 +15,10 @@ use crate::{Device, DeviceId, Household, Intent, IntentName, SessionId, SlotName
 /// have used since mechanical ones.
 pub const DEFAULT_SNOOZE_SECS: i64 = 9 * 60;
 
+/// The sounds an alarm can ring with, by name; a device plays each its own
+/// way, and rings with the first when an alarm names none.
+pub const ALARM_SOUNDS: [&str; 5] = ["chimes", "beeps", "birdsong", "bells", "harp"];
+
 /// Everything a skill knows about the turn it answers.
 #[derive(Debug, Clone, Copy)]
 pub struct Turn<'a> {
@@ -222,6 +226,9 @@ pub enum Effect {
         /// The device it rings on; `None` is the turn's device.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         device: Option<DeviceId>,
+        /// Its sound, one of [`ALARM_SOUNDS`]; `None` is the device's default.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sound: Option<String>,
     },
     /// Add a reminder.
     AddReminder {

@@ -115,6 +115,7 @@ impl Scheduler {
                 kind: ItemKind::Timer,
                 name: name.map(str::to_owned),
                 label: None,
+                sound: None,
                 text: None,
                 due_at,
                 duration: Some(duration),
@@ -151,6 +152,29 @@ impl Scheduler {
         when: AlarmTime,
         label: Option<&str>,
     ) -> Result<ScheduledItem> {
+        self.set_alarm_with_sound(household, device, when, label, None)
+            .await
+    }
+
+    /// As [`Scheduler::set_alarm`], ringing with `sound`, one of
+    /// [`hark_core::skill::ALARM_SOUNDS`] (the device's default if `None`).
+    pub async fn set_alarm_with_sound(
+        &self,
+        household: &HouseholdId,
+        device: &DeviceId,
+        when: AlarmTime,
+        label: Option<&str>,
+        sound: Option<&str>,
+    ) -> Result<ScheduledItem> {
+        let sound = sound.map(str::trim).map(str::to_lowercase);
+        if let Some(sound) = &sound {
+            if !hark_core::skill::ALARM_SOUNDS.contains(&sound.as_str()) {
+                return Err(SchedulerError::Invalid(format!(
+                    "there is no alarm sound called {sound:?}; there are {}",
+                    hark_core::skill::ALARM_SOUNDS.join(", ")
+                )));
+            }
+        }
         let now = self.now();
         let (due_at, recurrence, time_zone) = match when {
             AlarmTime::Once(at) => (self.check_ahead(at, now)?, None, None),
@@ -174,6 +198,7 @@ impl Scheduler {
                 kind: ItemKind::Alarm,
                 name: None,
                 label: label.map(str::to_owned),
+                sound,
                 text: None,
                 due_at,
                 duration: None,
@@ -206,6 +231,7 @@ impl Scheduler {
                 kind: ItemKind::Reminder,
                 name: None,
                 label: None,
+                sound: None,
                 text: Some(text.to_owned()),
                 due_at,
                 duration: None,
@@ -347,6 +373,7 @@ impl Scheduler {
                 kind: ItemKind::Alarm,
                 name: item.name,
                 label: item.label,
+                sound: item.sound,
                 text: None,
                 due_at: until,
                 duration: None,

@@ -117,4 +117,26 @@ both! {
         // A second pass finds nothing more to end.
         assert!(restarted.at(t(3601)).await.unanswered.is_empty());
     }
+
+    async fn an_alarm_keeps_its_sound_through_firing_and_snooze(fx: &Fixture) {
+        let h = Harness::new(fx);
+        let (hh, dev) = h.home("UTC").await;
+        let s = &h.scheduler;
+        let error = s
+            .set_alarm_with_sound(&hh, &dev, AlarmTime::Once(t(60)), None, Some("trumpets"))
+            .await
+            .unwrap_err();
+        assert!(matches!(&error, SchedulerError::Invalid(m) if m.contains("birdsong")), "{error:?}");
+        assert!(s.items(&hh, None, None).await.unwrap().is_empty());
+
+        let alarm = s
+            .set_alarm_with_sound(&hh, &dev, AlarmTime::Once(t(60)), None, Some(" Birdsong "))
+            .await
+            .unwrap();
+        assert_eq!(alarm.sound.as_deref(), Some("birdsong"));
+        let tick = h.at(t(60)).await;
+        assert_eq!(tick.recorded[0].sound.as_deref(), Some("birdsong"));
+        let snoozed = s.snooze_ringing(&hh, &tick.recorded[0].id, None).await.unwrap();
+        assert_eq!(snoozed.sound.as_deref(), Some("birdsong"));
+    }
 }

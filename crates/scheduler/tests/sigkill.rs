@@ -96,6 +96,7 @@ async fn run_crash_test(fx: &Fixture, dir: &Path) -> Result<(), String> {
                 kind: ItemKind::Alarm,
                 name: None,
                 label: None,
+                sound: None,
                 text: None,
                 due_at,
                 duration: None,

@@ -82,6 +82,7 @@ pub fn firing_event(firing: &Firing) -> Value {
         "outcome": firing.outcome,
         "name": firing.name,
         "label": firing.label,
+        "sound": firing.sound,
         "text": firing.text,
         "due_at": firing.due_at,
         "ring_until": firing.ring_until,

@@ -722,6 +722,9 @@ struct NewAlarm {
     every: Option<Value>,
     #[serde(default)]
     label: Option<String>,
+    /// One of hark-core's `ALARM_SOUNDS`.
+    #[serde(default)]
+    sound: Option<String>,
     #[serde(default)]
     device: Option<String>,
 }
@@ -750,7 +753,13 @@ async fn set_alarm(
     };
     let item = server
         .scheduler
-        .set_alarm(&caller.household.id, &device.id, when, label)
+        .set_alarm_with_sound(
+            &caller.household.id,
+            &device.id,
+            when,
+            label,
+            new.sound.as_deref(),
+        )
         .await
         .map_err(scheduler_error)?;
     Ok((StatusCode::CREATED, Json(item)))

@@ -354,6 +354,7 @@ impl Server {
                     every,
                     label,
                     device,
+                    sound,
                 } => {
                     let when = match (at, every) {
                         (Some(at), _) => hark_scheduler::AlarmTime::Once(*at),
@@ -367,7 +368,13 @@ impl Server {
                         }
                     };
                     self.scheduler
-                        .set_alarm(h, &on(device), when, label.as_deref())
+                        .set_alarm_with_sound(
+                            h,
+                            &on(device),
+                            when,
+                            label.as_deref(),
+                            sound.as_deref(),
+                        )
                         .await?;
                 }
                 Effect::AddReminder { at, text, device } => {

@@ -15,7 +15,7 @@ fn a_one_off_alarm_and_a_reminder_ring_on_time() {
     let (status, alarm) = r.call(
         "POST",
         "/v1/alarms",
-        Some(json!({"at": "2026-11-25T08:00:00Z", "label": "gym", "device": "default"})),
+        Some(json!({"at": "2026-11-25T08:00:00Z", "label": "gym", "sound": "bells", "device": "default"})),
     );
     assert_eq!(status, 201, "{alarm}");
     let (status, reminder) = r.call(
@@ -47,8 +47,12 @@ fn a_one_off_alarm_and_a_reminder_ring_on_time() {
         .recv_timeout(Duration::from_secs(10))
         .expect("the alarm rang");
     assert_eq!(
-        (event["kind"].as_str(), event["label"].as_str()),
-        (Some("alarm"), Some("gym"))
+        (
+            event["kind"].as_str(),
+            event["label"].as_str(),
+            event["sound"].as_str()
+        ),
+        (Some("alarm"), Some("gym"), Some("bells"))
     );
 }
 
@@ -91,6 +95,10 @@ fn bad_alarms_and_reminders_are_refused_and_change_nothing() {
             json!({"at": "2026-11-25T06:00:00Z", "device": "default"}),
         ),
         ("/v1/alarms", json!({"device": "default"})),
+        (
+            "/v1/alarms",
+            json!({"at": "2026-11-26T07:00:00Z", "sound": "trumpets", "device": "default"}),
+        ),
         (
             "/v1/alarms",
             json!({"at": "2026-11-26T07:00:00Z", "every": {"weekdays": ["monday"], "time": "07:00"}, "device": "default"}),

@@ -166,3 +166,30 @@ fn naming_another_device() {
         ],
     ));
 }
+
+#[test]
+fn every_alarm_sound_can_be_said() {
+    // The grammar's list of sounds is hark-core's ALARM_SOUNDS, said: a sound
+    // added to one and not the other fails here.
+    let matcher = Matcher::new(&builtin::grammar("en").unwrap()).unwrap();
+    let now: Timestamp = "2026-11-25T07:00:00Z".parse().unwrap();
+    let context = ParseContext::new(entity::Context {
+        now: now.to_zoned(TimeZone::UTC),
+    });
+    for sound in hark_core::skill::ALARM_SOUNDS {
+        let sentence = format!("set an alarm for 7 with {sound}");
+        let parsed = matcher
+            .parse(&sentence, &context)
+            .unwrap_or_else(|| panic!("{sentence:?} did not parse"));
+        assert_eq!(
+            parsed.intent.slots.get("sound").and_then(|v| v.as_str()),
+            Some(sound),
+            "{sentence}"
+        );
+    }
+    let unknown = matcher.parse("set an alarm for 7 with trumpets", &context);
+    assert!(
+        unknown.is_none_or(|parsed| !parsed.intent.slots.contains_key("sound")),
+        "an unknown sound is not a sound"
+    );
+}

@@ -19,6 +19,11 @@ ALTER TABLE scheduled_firings ADD COLUMN ended_by TEXT
     CHECK (ended_by IN ('stopped', 'snoozed', 'cancelled', 'unanswered'));
 ALTER TABLE scheduled_firings ADD COLUMN announced_at BIGINT;
 
+-- An alarm's sound, by name (the device plays it; hark-scheduler checks the name), copied to
+-- each firing like the label.
+ALTER TABLE scheduled_items ADD COLUMN sound TEXT;
+ALTER TABLE scheduled_firings ADD COLUMN sound TEXT;
+
 -- What fired before rings existed has rung already, and its missed ones were reported by the
 -- API; none of it rings or is told now.
 UPDATE scheduled_firings SET ended_at = fired_at WHERE outcome = 'fired';

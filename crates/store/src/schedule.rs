@@ -148,6 +148,8 @@ pub struct ScheduledItem {
     pub name: Option<String>,
     /// An alarm's label ("wake up").
     pub label: Option<String>,
+    /// An alarm's sound, by name ("birdsong"); the device's default if `None`.
+    pub sound: Option<String>,
     /// What a reminder says.
     pub text: Option<String>,
     /// Where it is in its life.
@@ -185,6 +187,8 @@ pub struct NewItem {
     pub name: Option<String>,
     /// See [`ScheduledItem::label`].
     pub label: Option<String>,
+    /// See [`ScheduledItem::sound`].
+    pub sound: Option<String>,
     /// See [`ScheduledItem::text`].
     pub text: Option<String>,
     /// When it first fires.
@@ -266,6 +270,8 @@ pub struct Firing {
     pub name: Option<String>,
     /// The item's label when it fired.
     pub label: Option<String>,
+    /// The alarm's sound when it fired.
+    pub sound: Option<String>,
     /// The reminder's text.
     pub text: Option<String>,
     /// Rang, or missed.
@@ -335,14 +341,14 @@ impl RingEnd {
 macro_rules! item_columns {
     () => {
         "id, household_id, device_id, kind, name, label, body, state, due_at, duration_ms, \
-         remaining_ms, recurrence, time_zone, created_at, updated_at, version, fire_count"
+         remaining_ms, recurrence, time_zone, created_at, updated_at, version, fire_count, sound"
     };
 }
 
 macro_rules! firing_columns {
     () => {
         "id, item_id, household_id, device_id, kind, name, label, body, outcome, due_at, \
-         fired_at, delivered_at, ring_until, ended_at, ended_by, announced_at"
+         fired_at, delivered_at, ring_until, ended_at, ended_by, announced_at, sound"
     };
 }
 
@@ -657,7 +663,7 @@ impl Store {
                     firing_columns!(),
                     ") SELECT CAST($3 AS TEXT), id, household_id, device_id, kind, name, label, \
                      body, CAST($4 AS TEXT), due_at, CAST($5 AS BIGINT), NULL, \
-                     CAST($6 AS BIGINT), NULL, NULL, NULL \
+                     CAST($6 AS BIGINT), NULL, NULL, NULL, sound \
                      FROM scheduled_items WHERE id = $1 AND version = $2 AND state = 'pending'"
                 ),
                 params: vec![
@@ -781,7 +787,7 @@ enum Settled {
 const INSERT_ITEM: &str = concat!(
     "INSERT INTO scheduled_items (",
     item_columns!(),
-    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
 );
 
 /// Checks and cleans a new item, and makes its row: the item as it will be stored, and the
@@ -846,6 +852,7 @@ fn new_item_row(
         kind: new.kind,
         name: clean("a name", new.name)?,
         label: clean("a label", new.label)?,
+        sound: clean("a sound", new.sound)?,
         text,
         state: ItemState::Pending,
         due_at: to_millisecond(new.due_at)?,
@@ -876,6 +883,7 @@ fn new_item_row(
         millis(item.updated_at),
         Value::Int(item.version),
         Value::Int(item.fire_count),
+        item.sound.clone().into(),
     ];
     Ok((item, params))
 }
@@ -899,6 +907,7 @@ fn item(row: &Row) -> Result<ScheduledItem> {
         updated_at: timestamp(row.int(14)?)?,
         version: row.int(15)?,
         fire_count: row.int(16)?,
+        sound: row.opt_text(17)?,
     })
 }
 
@@ -928,6 +937,7 @@ fn firing(row: &Row) -> Result<Firing> {
             .map(RingEnd::parse)
             .transpose()?,
         announced_at: row.opt_int(15)?.map(timestamp).transpose()?,
+        sound: row.opt_text(16)?,
     })
 }
 

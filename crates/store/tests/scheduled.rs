@@ -33,6 +33,7 @@ fn timer(device: &DeviceId, due: i64, seconds: i64) -> NewItem {
         kind: ItemKind::Timer,
         name: Some("  pasta ".into()),
         label: None,
+        sound: None,
         text: None,
         due_at: t(due),
         duration: Some(SignedDuration::from_secs(seconds)),
@@ -47,6 +48,7 @@ fn alarm(device: &DeviceId, due: i64, rule: Option<&str>) -> NewItem {
         kind: ItemKind::Alarm,
         name: None,
         label: Some("wake up".into()),
+        sound: None,
         text: None,
         due_at: t(due),
         duration: None,
@@ -109,6 +111,7 @@ both! {
                     kind: ItemKind::Reminder,
                     text: Some("call  mum".into()),
                     label: None,
+                    sound: None,
                     name: None,
                     ..alarm(&dev, 7200, None)
                 },

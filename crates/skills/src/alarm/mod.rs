@@ -23,6 +23,7 @@ use crate::{slots, Error};
 
 const SPEC: Spec = &[
     ("alarm_set", &["title", "when"]),
+    ("with_sound", &["sound"]),
     ("alarm_set_on", &["title", "when", "device"]),
     ("unknown_device", &["device"]),
     ("ask_alarm_time", &[]),
@@ -224,9 +225,10 @@ impl Alarm {
             return Ok(unknown_device(r, said));
         }
         let label = text_slot(intent, "label");
+        let sound = text_slot(intent, "sound");
         let set = |when: &str| {
             let title = title(label.as_deref());
-            match &place {
+            let said = match &place {
                 Place::Other(device) => r.render(
                     "alarm_set_on",
                     &[
@@ -236,6 +238,10 @@ impl Alarm {
                     ],
                 ),
                 _ => r.render("alarm_set", &[("title", &title), ("when", when)]),
+            };
+            match &sound {
+                Some(sound) => format!("{said} {}", r.render("with_sound", &[("sound", sound)])),
+                None => said,
             }
         };
         if let Some(at) = instant_slot(intent, "datetime")? {
@@ -246,6 +252,7 @@ impl Alarm {
                 every: None,
                 label,
                 device: place.device_id(),
+                sound: sound.clone(),
             });
             return Ok(out);
         }
@@ -275,6 +282,7 @@ impl Alarm {
                 every: Some(rule),
                 label,
                 device: place.device_id(),
+                sound: sound.clone(),
             });
             return Ok(out);
         }
@@ -545,15 +553,23 @@ mod tests {
                 every: None,
                 label: None,
                 device: None,
+                sound: None,
             }]
         );
         let rule = json!({"weekdays": ["monday", "tuesday", "wednesday", "thursday", "friday"], "time": "06:30"});
         let out = say(
             &[],
             "HarkSetAlarm",
-            json!({"recurrence": rule, "label": "gym"}),
+            json!({"recurrence": rule, "label": "gym", "sound": "birdsong"}),
         );
-        assert_eq!(out.speech, "Gym alarm set for 6:30 AM every weekday.");
+        assert_eq!(
+            out.speech,
+            "Gym alarm set for 6:30 AM every weekday. It will ring with birdsong."
+        );
+        assert!(matches!(
+            &out.effects[..],
+            [Effect::SetAlarm { sound: Some(sound), .. }] if sound == "birdsong"
+        ));
         let out = say(
             &[],
             "HarkSetAlarm",
@@ -580,6 +596,7 @@ mod tests {
                 every: None,
                 label: None,
                 device: Some(hark_core::DeviceId::new("dev_bedroom")),
+                sound: None,
             }]
         );
         let rule = json!({"weekdays": ["saturday", "sunday"], "time": "09:00"});

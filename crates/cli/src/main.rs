@@ -45,21 +45,29 @@ enum Command {
     /// Manage the household's API tokens.
     #[command(subcommand)]
     Token(admin::TokenCommand),
-    /// The household's timers, through the running server (list, start, cancel).
+    /// The household's timers, through the running server (list, start, pause, resume, add,
+    /// cancel).
     Timers {
         #[command(subcommand)]
         command: Option<timers::TimersCommand>,
     },
-    /// The household's alarms, through the running server (list, set, cancel).
+    /// The household's alarms, through the running server (list, set, move, cancel).
     Alarms {
         #[command(subcommand)]
         command: Option<timers::AlarmsCommand>,
     },
-    /// The household's reminders, through the running server (list, add, cancel).
+    /// The household's reminders, through the running server (list, add, move, cancel).
     Reminders {
         #[command(subcommand)]
         command: Option<timers::RemindersCommand>,
     },
+    /// What rings now, through the running server (list, stop, snooze).
+    Ringing {
+        #[command(subcommand)]
+        command: Option<timers::RingingCommand>,
+    },
+    /// What was missed: came due while hark was down, or rang with nobody to stop it.
+    Missed,
     /// Print the effective configuration (file < environment < flags).
     Config,
     /// Understand sentences: parse them into intents, or benchmark the parser.
@@ -90,6 +98,8 @@ fn main() -> ExitCode {
         Command::Timers { command } => timers::timers(settings, command),
         Command::Alarms { command } => timers::alarms(settings, command),
         Command::Reminders { command } => timers::reminders(settings, command),
+        Command::Ringing { command } => timers::ringing(settings, command),
+        Command::Missed => timers::missed(settings),
         Command::Config => settings
             .config()
             .map(|config| print!("{}", config.to_toml())),

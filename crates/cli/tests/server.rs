@@ -1014,6 +1014,23 @@ fn timers_from_the_command_line() {
     let id = started.split('\t').next().unwrap().to_string();
     let (ok, listed, _) = run(&["list"]);
     assert!(ok && listed.contains(&id), "{listed}");
+    let (ok, paused, err) = run(&["pause", &id]);
+    assert!(ok && paused.contains("\tpaused\t"), "{paused}{err}");
+    let (ok, resumed, err) = run(&["add", &id, "-30"]);
+    assert!(ok && resumed.contains("\tpaused\t"), "{resumed}{err}");
+    let (ok, resumed, err) = run(&["resume", &id]);
+    assert!(ok && resumed.contains("\tpending\t"), "{resumed}{err}");
+    for (command, args) in [("ringing", vec!["list"]), ("missed", vec![])] {
+        let out = hark()
+            .arg(command)
+            .args(args)
+            .args(["--server", &server.url, "--data-dir"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{command}: {out:?}");
+        assert!(out.stdout.is_empty(), "nothing rings, nothing was missed");
+    }
     let (ok, cancelled, _) = run(&["cancel", &id]);
     assert!(ok && cancelled.contains("\tcancelled\t"), "{cancelled}");
     let (ok, _, err) = run(&["start", "0"]);

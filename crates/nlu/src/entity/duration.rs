@@ -75,7 +75,9 @@ fn quantity(w: &[&str], i: usize) -> Option<(f64, usize)> {
     }
 }
 
-/// The whole span read as a duration; `None` for zero or negative lengths.
+/// The whole span read as a duration; `None` for negative lengths. Zero is a
+/// length ("a timer for 0 seconds"): refusing it is the skill's answer to give,
+/// not a reason to read the words as something else.
 pub(crate) fn parse(w: &[&str]) -> Option<Dur> {
     let mut dur = Dur {
         days: 0.0,
@@ -113,7 +115,7 @@ pub(crate) fn parse(w: &[&str]) -> Option<Dur> {
         }
     }
     let total = dur.total_seconds();
-    (total > 0.0 && total.is_finite()).then_some(dur)
+    (last_rank != u8::MAX && total >= 0.0 && total.is_finite()).then_some(dur)
 }
 
 #[cfg(test)]
@@ -130,6 +132,8 @@ mod tests {
         assert_eq!(secs("five minutes"), Some(300.0));
         assert_eq!(secs("a minute"), Some(60.0));
         assert_eq!(secs("an hour"), Some(3600.0));
+        assert_eq!(secs("0 minutes"), Some(0.0));
+        assert_eq!(secs("zero seconds"), Some(0.0));
         assert_eq!(secs("5 mins"), Some(300.0));
         assert_eq!(secs("10 secs"), Some(10.0));
         assert_eq!(secs("2 hrs"), Some(7200.0));
@@ -189,8 +193,6 @@ mod tests {
             "five minutes please",
             "a few minutes",
             "some minutes",
-            "0 minutes",
-            "zero seconds",
             "minus five minutes",
             "five minutes two hours",
             "1 hour 30",

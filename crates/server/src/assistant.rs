@@ -206,6 +206,23 @@ impl Understood {
     }
 }
 
+/// "february 30th" as written: "February 30th".
+fn capitalize_months(said: &str) -> String {
+    said.split(' ')
+        .map(|word| match entity::is_month(word) {
+            true => {
+                let mut chars = word.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_uppercase().chain(chars).collect())
+                    .unwrap_or_default()
+            }
+            false => word.to_string(),
+        })
+        .collect::<Vec<String>>()
+        .join(" ")
+}
+
 /// Intents that end any session, whatever it waited for.
 const ENDERS: [&str; 2] = ["HassNevermind", "HarkStop"];
 
@@ -342,13 +359,18 @@ impl Assistant {
         };
 
         let Some(intent) = intent else {
-            return Understood::Done(Reply::plain(
-                None,
-                self.phrases.not_understood.clone(),
-                session,
-                false,
-                timings,
-            ));
+            // "Set an alarm for February 30th" matches nothing, because the
+            // date does not exist: say that, rather than "I didn't understand".
+            let words = text::words(text);
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            let speech = match entity::impossible_date(&words) {
+                Some(day) => self
+                    .phrases
+                    .no_such_date
+                    .replace("{date}", &capitalize_months(&day)),
+                None => self.phrases.not_understood.clone(),
+            };
+            return Understood::Done(Reply::plain(None, speech, session, false, timings));
         };
         Understood::Ready {
             intent,

@@ -163,6 +163,31 @@ fn say(r: &crate::timers::Running, text: &str) -> serde_json::Value {
 fn spoken_alarms_and_reminders_are_kept_and_ring() {
     let r = start("spoken-alarms");
     let events = r.listen("default");
+    // Bad dates and lengths get a clear answer and set nothing.
+    for (said, answer) in [
+        (
+            "set an alarm for February 30th",
+            "There is no February 30th, so I can't do that.",
+        ),
+        (
+            "wake me up on the 31st of april at 7",
+            "There is no 31st of April, so I can't do that.",
+        ),
+        (
+            "set a timer for 0 seconds",
+            "A timer needs at least one second.",
+        ),
+        (
+            "set a timer for 400 days",
+            "A timer can run for at most 24 hours. For longer, set an alarm or a reminder.",
+        ),
+    ] {
+        assert_eq!(say(&r, said)["speech"], answer, "{said}");
+    }
+    for kind in ["alarms", "timers", "reminders"] {
+        let (_, listed) = r.call("GET", &format!("/v1/{kind}"), None);
+        assert_eq!(listed, serde_json::json!([]), "{kind}");
+    }
     // The test household's zone is the system's; the manual clock says 07:00 UTC.
     let set = say(&r, "remind me in 20 minutes to check the oven");
     assert!(

@@ -240,7 +240,7 @@ pub(crate) fn weekday(w: &str) -> Option<Weekday> {
     })
 }
 
-fn month(w: &str) -> Option<i8> {
+pub(crate) fn month(w: &str) -> Option<i8> {
     Some(match w {
         "january" | "jan" => 1,
         "february" | "feb" => 2,
@@ -367,6 +367,39 @@ fn calendar_day(w: &[&str], weekday: Option<Weekday>) -> Option<DateExpr> {
         year,
         weekday,
     })
+}
+
+/// A day that no year has, said in `w` ("february 30th", "the 31st of
+/// April"): the words as said, for an answer that says so. `None` if `w`
+/// holds none (a leading "the" is left out). Days only some years lack (February 29th) are not reported.
+pub(crate) fn impossible_day(w: &[&str]) -> Option<String> {
+    for start in 0..w.len() {
+        for end in (start + 2..=w.len().min(start + 5)).rev() {
+            let span = &w[start..end];
+            let month_and_day = match span.split_first() {
+                Some((first, rest)) if month(first).is_some() => {
+                    month(first).zip(day_with_month(rest))
+                }
+                _ => span.split_last().and_then(|(last, head)| {
+                    let head = match head {
+                        [head @ .., "of"] => head,
+                        _ => head,
+                    };
+                    month(last).zip(day_with_month(head))
+                }),
+            };
+            if let Some((m, d)) = month_and_day {
+                if d > days_in_month_max(m) {
+                    let said = match span {
+                        ["the", rest @ ..] => rest,
+                        _ => span,
+                    };
+                    return Some(said.join(" "));
+                }
+            }
+        }
+    }
+    None
 }
 
 /// The most days `month` ever has (29 for February).
@@ -604,6 +637,30 @@ mod tests {
             "of december",
         ] {
             assert_eq!(on(WED, s), None, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn impossible_days_are_found_as_said() {
+        let find = |s: &str| impossible_day(&s.split(' ').collect::<Vec<_>>());
+        assert_eq!(
+            find("set an alarm for february 30th at 7").as_deref(),
+            Some("february 30th")
+        );
+        assert_eq!(
+            find("remind me on the 31st of april").as_deref(),
+            Some("31st of april")
+        );
+        assert_eq!(find("june 31").as_deref(), Some("june 31"));
+        for fine in [
+            "february 29th",
+            "march 31st",
+            "the 30th",
+            "set an alarm for 7",
+            "february",
+            "",
+        ] {
+            assert_eq!(find(fine), None, "{fine}");
         }
     }
 

@@ -150,6 +150,19 @@ pub fn parse(kind: EntityKind, words: &[&str], ctx: &Context) -> Option<Value> {
     }
 }
 
+/// A calendar day no year has, named in `words` ("set an alarm for february
+/// 30th" names "february 30th"), as said; so that a sentence nothing
+/// understood can be answered "there is no February 30th" rather than "I
+/// didn't understand".
+pub fn impossible_date(words: &[&str]) -> Option<String> {
+    date::impossible_day(words)
+}
+
+/// Whether `word` names a month ("february", "feb").
+pub fn is_month(word: &str) -> bool {
+    date::month(word).is_some()
+}
+
 /// The value of a span read as a plain number, when it is one.
 pub fn parse_number(words: &[&str]) -> Option<f64> {
     if words.len() > MAX_WORDS {

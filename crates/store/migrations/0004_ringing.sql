@@ -8,7 +8,8 @@
 --
 -- ring_until    when a fired occurrence stops ringing by itself (NULL for a missed one, which
 --               never rang)
--- ended_at      when it stopped ringing; NULL while it rings
+-- ended_at      when it stopped ringing; NULL while it rings (a missed one, which never rang,
+--               is over when recorded, so that "ended_at IS NULL" is exactly what rings)
 -- ended_by      why: stopped, snoozed, cancelled (its item was), or unanswered (the ring limit
 --               passed; the outcome then becomes 'missed')
 -- announced_at  when a missed occurrence was told on its device; NULL until then
@@ -26,7 +27,7 @@ ALTER TABLE scheduled_firings ADD COLUMN sound TEXT;
 
 -- What fired before rings existed has rung already, and its missed ones were reported by the
 -- API; none of it rings or is told now.
-UPDATE scheduled_firings SET ended_at = fired_at WHERE outcome = 'fired';
+UPDATE scheduled_firings SET ended_at = fired_at;
 UPDATE scheduled_firings SET announced_at = fired_at WHERE outcome = 'missed';
 
 -- The run loop's question: which rings reach their limit next.

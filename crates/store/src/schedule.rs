@@ -284,7 +284,8 @@ pub struct Firing {
     pub delivered_at: Option<Timestamp>,
     /// When a fired occurrence stops ringing by itself; `None` for a missed one.
     pub ring_until: Option<Timestamp>,
-    /// When it stopped ringing; `None` while it rings (and for a missed one that never rang).
+    /// When it stopped ringing; `None` while it rings. A missed one that never rang is over
+    /// when it is recorded.
     pub ended_at: Option<Timestamp>,
     /// Why it stopped ringing.
     pub ended_by: Option<RingEnd>,
@@ -663,7 +664,7 @@ impl Store {
                     firing_columns!(),
                     ") SELECT CAST($3 AS TEXT), id, household_id, device_id, kind, name, label, \
                      body, CAST($4 AS TEXT), due_at, CAST($5 AS BIGINT), NULL, \
-                     CAST($6 AS BIGINT), NULL, NULL, NULL, sound \
+                     CAST($6 AS BIGINT), CAST($7 AS BIGINT), NULL, NULL, sound \
                      FROM scheduled_items WHERE id = $1 AND version = $2 AND state = 'pending'"
                 ),
                 params: vec![
@@ -673,6 +674,11 @@ impl Store {
                     outcome.as_str().into(),
                     now.clone(),
                     ring_until.map(millis).into(),
+                    // A missed occurrence never rings: it is over when recorded.
+                    match outcome {
+                        FiringOutcome::Missed => now.clone(),
+                        FiringOutcome::Fired => Value::Null,
+                    },
                 ],
                 required: true,
             },

@@ -423,7 +423,7 @@ both! {
         // A missed occurrence never rang: it cannot be stopped, only told.
         let late = store.create_item(&hh, alarm(&dev, 500, None), t(0)).await.unwrap();
         let missed = store.mark_missed(&late.id, 1, None, t(5000)).await.unwrap().unwrap();
-        assert_eq!(missed.ring_until, None);
+        assert_eq!((missed.ring_until, missed.ended_at, missed.ended_by), (None, Some(ms(5000)), None));
         assert_eq!(store.end_ring(&hh, &missed.id, RingEnd::Stopped, t(5001)).await.unwrap(), None);
         let error = store.end_ring(&hh, &hark_store::FiringId::new("nonsense"), RingEnd::Stopped, t(1)).await.unwrap_err();
         assert!(matches!(error, StoreError::Invalid(_)), "{error:?}");

@@ -25,7 +25,9 @@ use std::sync::Mutex;
 
 use hark_core::DeviceId;
 use hark_scheduler::{BoxFuture, DeliveryError, FiredSink};
-use hark_store::Firing;
+use hark_store::{Firing, FiringOutcome};
+
+use crate::missed::Untold;
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
@@ -38,9 +40,17 @@ const MAX_CONNECTIONS_PER_DEVICE: usize = 8;
 #[derive(Debug, Default)]
 pub struct DeviceEvents {
     listeners: Mutex<HashMap<DeviceId, Vec<mpsc::Sender<Value>>>>,
+    /// Told here of every occurrence missed on this node, so that the next
+    /// answer on its device asks the store.
+    untold: Untold,
 }
 
 impl DeviceEvents {
+    /// Which devices may have missed occurrences to tell.
+    pub fn untold(&self) -> &Untold {
+        &self.untold
+    }
+
     /// A new connection of `device`; events arrive on the receiver until it
     /// is dropped. `None` when the device already has too many open.
     pub fn listen(&self, device: &DeviceId) -> Option<mpsc::Receiver<Value>> {
@@ -103,6 +113,9 @@ pub fn ring_ended_event(firing: &Firing) -> Value {
 impl FiredSink for DeviceEvents {
     fn deliver<'a>(&'a self, firing: &'a Firing) -> BoxFuture<'a, Result<(), DeliveryError>> {
         Box::pin(async move {
+            if firing.outcome == FiringOutcome::Missed {
+                self.untold.missed(&firing.household, &firing.device);
+            }
             match self.send(&firing.device, &firing_event(firing)) {
                 0 => Err(DeliveryError(format!(
                     "device {} is not listening",
@@ -114,6 +127,9 @@ impl FiredSink for DeviceEvents {
     }
 
     fn ring_ended(&self, firing: &Firing) {
+        if firing.outcome == FiringOutcome::Missed {
+            self.untold.missed(&firing.household, &firing.device);
+        }
         self.send(&firing.device, &ring_ended_event(firing));
     }
 }

@@ -15,13 +15,14 @@ mod error;
 pub mod events;
 pub mod http;
 pub mod metrics;
+pub mod missed;
 mod phrases;
 mod random;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use hark_core::skill::{Effect, MissedView, RingingView, ScheduledView, Skill, TimerView};
+use hark_core::skill::{Effect, RingingView, ScheduledView, Skill, TimerView};
 use hark_core::{Clock, Device, DeviceId, Household, HouseholdId};
 use hark_nlu::{builtin, Grammar, Matcher};
 use hark_scheduler::Scheduler;
@@ -175,44 +176,6 @@ impl Server {
         }
         self.tell_missed(household, device, &mut reply).await;
         reply
-    }
-
-    /// Adds to `reply` what was missed on `device` and not told yet, and
-    /// records it as told. Not after "stop" (which wants silence) or a
-    /// question (whose answer is awaited): those leave it for the next turn.
-    /// A failure here costs the notice, never the answer.
-    async fn tell_missed(&self, household: &Household, device: &Device, reply: &mut Reply) {
-        if reply.speech.is_empty() || reply.expects_reply {
-            return;
-        }
-        let store = &self.store;
-        let missed = match store.missed_untold(&household.id, &device.id, 100).await {
-            Ok(missed) if !missed.is_empty() => missed,
-            Ok(_) => return,
-            Err(error) => {
-                tracing::warn!(%error, "reading what was missed");
-                return;
-            }
-        };
-        let views: Vec<MissedView> = missed
-            .iter()
-            .map(|firing| MissedView {
-                kind: firing.kind.to_string(),
-                name: firing.name.clone(),
-                label: firing.label.clone(),
-                text: firing.text.clone(),
-                due: firing.due_at,
-            })
-            .collect();
-        let Some(notice) = self.assistant.missed_notice(household, device, &views) else {
-            return;
-        };
-        let ids: Vec<_> = missed.into_iter().map(|firing| firing.id).collect();
-        if let Err(error) = store.mark_told(&household.id, &ids, self.clock.now()).await {
-            // Told again next time rather than never.
-            tracing::warn!(%error, "recording what was missed as told");
-        }
-        reply.speech = format!("{} {notice}", reply.speech);
     }
 
     /// What the understood intent's skill needs to see of the household.

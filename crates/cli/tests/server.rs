@@ -960,6 +960,7 @@ fn config_is_file_then_environment_then_flags() {
         .env("HARK_LISTEN", "127.0.0.1:9002")
         .env("HARK_DEVICE", "from-environment")
         .env("HARK_TOKEN", "hark_secret_value")
+        .env("HARK_CLOCK_OFFSET_MS", "-86400000")
         .output()
         .unwrap();
     assert!(
@@ -980,6 +981,7 @@ fn config_is_file_then_environment_then_flags() {
     );
     assert_eq!(printed["language"].as_str(), Some("en"));
     assert_eq!(printed["token"].as_str(), Some("(set, hidden)"));
+    assert_eq!(printed["clock_offset_ms"].as_integer(), Some(-86_400_000));
     let out = hark()
         .args(["config"])
         .env("HARK_LISTEN", "nowhere")

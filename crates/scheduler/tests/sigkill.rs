@@ -29,7 +29,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use hark_core::{Clock, ManualClock};
+use hark_core::{ManualClock, OffsetClock};
 use hark_scheduler::{
     BoxFuture, Config, DeliveryError, FiredSink, Firing, ItemKind, ItemState, Recurrence, Scheduler,
 };
@@ -425,21 +425,11 @@ fn worker() {
     runtime.block_on(async move {
         let store = Store::open(&url).await.unwrap();
         let sink = Arc::new(DedupSink::open(&dir, die_after));
-        let clock = Arc::new(OffsetClock(offset));
+        let clock = Arc::new(OffsetClock::new(offset));
         let scheduler = Scheduler::new(store, clock, sink, Config::default());
         let ended = scheduler.run(std::future::pending()).await;
         panic!("the run loop ended: {ended:?}");
     });
-}
-
-/// The system's clock, moved by a fixed offset: the items' window comes round while the
-/// worker runs.
-struct OffsetClock(SignedDuration);
-
-impl Clock for OffsetClock {
-    fn now(&self) -> Timestamp {
-        Timestamp::now() + self.0
-    }
 }
 
 /// The sink the server must have: a firing is kept durably, by id, before it is accepted, and

@@ -2,3 +2,4 @@
 
 mod nlu;
 mod server;
+mod support;

@@ -34,6 +34,7 @@ use hark_scheduler::{
     BoxFuture, Config, DeliveryError, FiredSink, Firing, ItemKind, ItemState, Recurrence, Scheduler,
 };
 use hark_store::{NewItem, Store};
+use hark_testkit::SplitMix;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
@@ -521,17 +522,4 @@ fn read_lines(path: &Path) -> Vec<String> {
         .lines()
         .map(str::to_owned)
         .collect()
-}
-
-/// A small seeded generator (splitmix64): the test's choices are the same on every run.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn below(&mut self, bound: u64) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        (z ^ (z >> 31)) % bound
-    }
 }

@@ -69,6 +69,20 @@ impl Database {
         }
     }
 
+    /// What `hark_store::Store::open` takes to reach the database of a
+    /// server with `dir` as its data folder.
+    pub fn store_url(&self, dir: &Path) -> String {
+        match &self.url {
+            Some(url) => url.clone(),
+            None => format!("sqlite:{}", dir.join("hark.db").display()),
+        }
+    }
+
+    /// Whether this is PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.url.is_some()
+    }
+
     /// The flags that give `hark` this database.
     pub fn args(&self) -> Vec<String> {
         match &self.url {

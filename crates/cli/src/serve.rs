@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
-use hark_core::SystemClock;
+use hark_core::{Clock, OffsetClock, SystemClock};
 use hark_server::{Bootstrap, Config, Server};
 use tokio::net::TcpListener;
 
@@ -22,7 +22,7 @@ async fn serve(config: Config) -> Result<()> {
     let (server, bootstrap) = Server::open(
         &config,
         hark_skills::builtin().context("loading the built-in skills")?,
-        Arc::new(SystemClock),
+        clock(&config),
     )
     .await
     .context("starting hark")?;
@@ -45,6 +45,21 @@ async fn serve(config: Config) -> Result<()> {
     hark_server::serve(server, listener, shutdown()).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The system's clock, or, for a rehearsal or a test, the system's clock moved by
+/// `clock_offset_ms`.
+fn clock(config: &Config) -> Arc<dyn Clock> {
+    if config.clock_offset_ms == 0 {
+        return Arc::new(SystemClock);
+    }
+    let clock = OffsetClock::new(jiff::SignedDuration::from_millis(config.clock_offset_ms));
+    tracing::warn!(
+        offset_ms = config.clock_offset_ms,
+        now = %clock.now(),
+        "the clock is moved by clock_offset_ms: timers, alarms and answers use this time, not the real one"
+    );
+    Arc::new(clock)
 }
 
 /// `hark ask` with the options this server needs when they are not the defaults.

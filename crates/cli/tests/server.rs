@@ -1,209 +1,14 @@
 //! `hark serve` as a user runs it: a real process, real HTTP on a free port,
 //! a real database in a fresh data folder; and the CLI against it.
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
-/// A running `hark serve` that is killed when dropped.
-struct Running {
-    child: Child,
-    url: String,
-    /// The first-start admin token (None when the data folder was not new).
-    token: Option<String>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn data_dir(name: &str) -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "hark-server-test-{name}-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
-/// Where a test's server keeps its data: SQLite in its data folder, or a
-/// fresh schema of the PostgreSQL database at `HARK_TEST_POSTGRES_URL`
-/// (default `postgres://postgres@127.0.0.1:5432/test`), dropped afterwards.
-struct Database {
-    url: Option<String>,
-    schema: Option<(String, String)>,
-}
-
-impl Database {
-    fn sqlite() -> Self {
-        Database {
-            url: None,
-            schema: None,
-        }
-    }
-
-    fn postgres() -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let base = std::env::var("HARK_TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
-        let schema = format!(
-            "hark_cli_{}_{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        );
-        postgres_execute(&base, &format!("CREATE SCHEMA {schema}"));
-        let glue = if base.contains('?') { '&' } else { '?' };
-        Database {
-            url: Some(format!("{base}{glue}options=-csearch_path%3D{schema}")),
-            schema: Some((base, schema)),
-        }
-    }
-
-    fn args(&self) -> Vec<String> {
-        match &self.url {
-            Some(url) => vec!["--database-url".to_string(), url.clone()],
-            None => Vec::new(),
-        }
-    }
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        if let Some((base, schema)) = &self.schema {
-            postgres_execute(base, &format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
-        }
-    }
-}
-
-fn postgres_execute(url: &str, sql: &str) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap_or_else(|e| {
-            panic!(
-                "PostgreSQL at {url} is not reachable ({e}): start it with \
-                 `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start` (scripts/setup.sh does)"
-            )
-        });
-        let task = tokio::spawn(connection);
-        client.batch_execute(sql).await.unwrap();
-        drop(client);
-        let _ = task.await;
-    });
-}
-
-fn hark() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hark"));
-    // The tests' settings come from flags alone.
-    command
-        .env_remove("HARK_CONFIG")
-        .env("XDG_CONFIG_HOME", "/nonexistent")
-        .env("RUST_LOG", "warn");
-    for (key, _) in std::env::vars() {
-        if key.starts_with("HARK_") {
-            command.env_remove(key);
-        }
-    }
-    command
-}
-
-/// Starts `hark serve` on a free port with `dir` as its data folder.
-fn serve(dir: &Path) -> Running {
-    serve_on(dir, &Database::sqlite())
-}
-
-/// Starts `hark serve` on a free port with `dir` as its data folder and `db`
-/// as its database.
-fn serve_on(dir: &Path, db: &Database) -> Running {
-    let mut child = hark()
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir)
-        .args(db.args())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("hark serve starts");
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut url = None;
-    let mut token = None;
-    let mut line = String::new();
-    // The banner ends with the line that shows how to talk to it.
-    while stdout.read_line(&mut line).expect("banner") > 0 {
-        if let Some(rest) = line.strip_prefix("hark is listening on ") {
-            url = Some(rest.split_whitespace().next().expect("url").to_string());
-        }
-        if let Some(rest) = line.strip_prefix("Admin token (shown once; keep it secret): ") {
-            token = Some(rest.trim().to_string());
-        }
-        if line.contains("hark ask") && line.contains("\"what time is it\"") {
-            break;
-        }
-        line.clear();
-    }
-    // Keep reading stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-    Running {
-        child,
-        url: url.expect("the server printed its address"),
-        token,
-    }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(10)))
-        .build()
-        .into()
-}
-
-/// Sends a request; returns the status and the JSON body (Null if none).
-fn call(method: &str, url: &str, token: Option<&str>, body: Option<&str>) -> (u16, Value) {
-    let agent = agent();
-    let auth = token.map(|t| format!("Bearer {t}"));
-    let response = match (method, body) {
-        ("GET", _) | ("DELETE", _) => {
-            let mut request = if method == "GET" {
-                agent.get(url)
-            } else {
-                agent.delete(url)
-            };
-            if let Some(auth) = &auth {
-                request = request.header("Authorization", auth);
-            }
-            request.call()
-        }
-        (_, body) => {
-            let mut request = if method == "PATCH" {
-                agent.patch(url)
-            } else {
-                agent.post(url)
-            };
-            if let Some(auth) = &auth {
-                request = request.header("Authorization", auth);
-            }
-            request
-                .header("Content-Type", "application/json")
-                .send(body.unwrap_or(""))
-        }
-    };
-    let mut response = response.expect("the server answers");
-    let status = response.status().as_u16();
-    let text = response.body_mut().read_to_string().unwrap_or_default();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
+use crate::support::{agent, call, data_dir, hark, serve, serve_on, Database, Running};
 
 fn converse(server: &Running, token: &str, body: Value) -> (u16, Value) {
     call(
@@ -960,6 +765,7 @@ fn config_is_file_then_environment_then_flags() {
         .env("HARK_LISTEN", "127.0.0.1:9002")
         .env("HARK_DEVICE", "from-environment")
         .env("HARK_TOKEN", "hark_secret_value")
+        .env("HARK_CLOCK_OFFSET_MS", "-86400000")
         .output()
         .unwrap();
     assert!(
@@ -980,6 +786,7 @@ fn config_is_file_then_environment_then_flags() {
     );
     assert_eq!(printed["language"].as_str(), Some("en"));
     assert_eq!(printed["token"].as_str(), Some("(set, hidden)"));
+    assert_eq!(printed["clock_offset_ms"].as_integer(), Some(-86_400_000));
     let out = hark()
         .args(["config"])
         .env("HARK_LISTEN", "nowhere")

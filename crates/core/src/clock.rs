@@ -2,7 +2,10 @@
 //!
 //! Logic never reads the wall clock directly: it asks a [`Clock`]. Production
 //! code uses [`SystemClock`]; tests use [`ManualClock`] and move time by hand, so
-//! no test ever sleeps to wait for something to happen.
+//! no test ever sleeps to wait for something to happen. [`OffsetClock`] is the
+//! system's clock shifted by a fixed amount: it lets a whole process (a crash
+//! test's server, a rehearsal of next Monday's alarms) live at another instant
+//! while time still flows at its real pace.
 
 use std::sync::Mutex;
 
@@ -21,6 +24,35 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> Timestamp {
         Timestamp::now()
+    }
+}
+
+/// The operating system's clock shifted by a fixed offset: it reads
+/// `offset` later (earlier, for a negative offset) than [`SystemClock`], and
+/// runs at the same pace.
+#[derive(Debug, Clone, Copy)]
+pub struct OffsetClock {
+    offset: SignedDuration,
+}
+
+impl OffsetClock {
+    /// The system's clock moved by `offset`.
+    pub fn new(offset: SignedDuration) -> Self {
+        Self { offset }
+    }
+
+    /// How far this clock is from the system's.
+    pub fn offset(&self) -> SignedDuration {
+        self.offset
+    }
+}
+
+impl Clock for OffsetClock {
+    fn now(&self) -> Timestamp {
+        // Only an offset of thousands of years reaches the end of time; stop there.
+        Timestamp::now()
+            .saturating_add(self.offset)
+            .expect("a signed duration never fails here")
     }
 }
 
@@ -80,5 +112,18 @@ mod tests {
         );
         clock.set(start);
         assert_eq!(clock.now(), start);
+    }
+
+    #[test]
+    fn offset_clock_is_the_system_clock_moved() {
+        let offset = SignedDuration::from_hours(-30 * 24);
+        let clock = OffsetClock::new(offset);
+        let before = Timestamp::now();
+        let shifted = clock.now();
+        let after = Timestamp::now();
+        assert!(before + offset <= shifted && shifted <= after + offset);
+        assert_eq!(clock.offset(), offset);
+        let far = OffsetClock::new(SignedDuration::MAX);
+        assert_eq!(far.now(), Timestamp::MAX);
     }
 }

@@ -14,7 +14,7 @@ mod intent;
 mod names;
 pub mod skill;
 
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, OffsetClock, SystemClock};
 pub use household::{Device, Household, Location};
 pub use intent::{Intent, IntentName, SlotName, SlotValue};
 pub use names::{DeviceId, HouseholdId, SessionId, TokenId};

@@ -29,11 +29,12 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use hark_core::{Clock, ManualClock};
+use hark_core::{ManualClock, OffsetClock};
 use hark_scheduler::{
     BoxFuture, Config, DeliveryError, FiredSink, Firing, ItemKind, ItemState, Recurrence, Scheduler,
 };
 use hark_store::{NewItem, Store};
+use hark_testkit::SplitMix;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
@@ -426,21 +427,11 @@ fn worker() {
     runtime.block_on(async move {
         let store = Store::open(&url).await.unwrap();
         let sink = Arc::new(DedupSink::open(&dir, die_after));
-        let clock = Arc::new(OffsetClock(offset));
+        let clock = Arc::new(OffsetClock::new(offset));
         let scheduler = Scheduler::new(store, clock, sink, Config::default());
         let ended = scheduler.run(std::future::pending()).await;
         panic!("the run loop ended: {ended:?}");
     });
-}
-
-/// The system's clock, moved by a fixed offset: the items' window comes round while the
-/// worker runs.
-struct OffsetClock(SignedDuration);
-
-impl Clock for OffsetClock {
-    fn now(&self) -> Timestamp {
-        Timestamp::now() + self.0
-    }
 }
 
 /// The sink the server must have: a firing is kept durably, by id, before it is accepted, and
@@ -532,17 +523,4 @@ fn read_lines(path: &Path) -> Vec<String> {
         .lines()
         .map(str::to_owned)
         .collect()
-}
-
-/// A small seeded generator (splitmix64): the test's choices are the same on every run.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn below(&mut self, bound: u64) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        (z ^ (z >> 31)) % bound
-    }
 }

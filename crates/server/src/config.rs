@@ -36,6 +36,13 @@ pub struct Config {
     pub device: String,
     /// Log filter, as in `RUST_LOG` (`info`, `hark=debug`).
     pub log: String,
+    /// Milliseconds added to the system's clock for everything `hark serve`
+    /// does with time (`HARK_CLOCK_OFFSET_MS`; negative moves it back). For
+    /// rehearsals and tests only: with `604800000`, next week's alarms ring
+    /// now, and a crash test makes thousands of items come due within seconds.
+    /// Time still flows at its real pace. 0, the default, is the real time; any
+    /// other value is logged as a warning at start.
+    pub clock_offset_ms: i64,
 }
 
 impl Default for Config {
@@ -51,6 +58,7 @@ impl Default for Config {
             token: None,
             device: "default".to_string(),
             log: "info".to_string(),
+            clock_offset_ms: 0,
         }
     }
 }
@@ -163,6 +171,13 @@ impl Config {
                         message: "not a whole number of seconds".to_string(),
                     })?)
                 }
+                "clock_offset_ms" => {
+                    toml::Value::Integer(value.parse().map_err(|_| ConfigError::Environment {
+                        name: name.clone(),
+                        value: value.clone(),
+                        message: "not a whole number of milliseconds".to_string(),
+                    })?)
+                }
                 _ => toml::Value::String(value.clone()),
             };
             table.insert(field, parsed);
@@ -268,6 +283,8 @@ mod tests {
             config.session_timeout_secs, 45,
             "the environment beats the file"
         );
+        let shifted = Config::load(None, env(&[("HARK_CLOCK_OFFSET_MS", "-90000")])).unwrap();
+        assert_eq!(shifted.clock_offset_ms, -90_000);
         assert_eq!(config.device, "default", "defaults fill the rest");
         std::fs::remove_dir_all(&dir).unwrap();
     }
@@ -282,6 +299,10 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("not a whole number"), "{err}");
+        let err = Config::load(None, env(&[("HARK_CLOCK_OFFSET_MS", "1h")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("HARK_CLOCK_OFFSET_MS=\"1h\""), "{err}");
         let dir = std::env::temp_dir().join(format!("hark-config-bad-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("hark.toml");

@@ -7,6 +7,9 @@
 //! other. Both are removed when the [`TestDatabase`] drops, whether the test
 //! passed or not. A PostgreSQL that is not running fails the test with the
 //! command that starts it: tests never skip silently.
+//!
+//! [`SplitMix`] is the seeded generator of the crash tests' random choices, so
+//! that a failure can be replayed from its seed.
 
 #![deny(missing_docs)]
 
@@ -177,4 +180,20 @@ pub async fn connect(url: &str) -> tokio_postgres::Client {
         let _ = connection.await;
     });
     client
+}
+
+/// A small seeded generator (splitmix64): a test's random choices are the same
+/// on every run with the same seed.
+#[derive(Debug, Clone)]
+pub struct SplitMix(pub u64);
+
+impl SplitMix {
+    /// The next number below `bound` (which must not be 0).
+    pub fn below(&mut self, bound: u64) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        (z ^ (z >> 31)) % bound
+    }
 }

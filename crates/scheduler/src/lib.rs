@@ -15,12 +15,14 @@
 //!    [`Config::grace`]) or [`hark_store::Store::mark_missed`] (late by the grace or more: it
 //!    came due while hark was down). A recurring alarm moves on to its next occurrence in the
 //!    same transaction. The firing row written with it is the outbox (failure point
-//!    [`FailPoint::MarkedFired`], after each one).
+//!    [`FailPoint::MarkedFired`], after each one). After each batch, deliver (step 5), so that
+//!    with thousands due at once the first ring does not wait for the last to be recorded.
 //! 4. End the rings whose [`Config::ring_limit`] has passed with nobody to stop them: each
 //!    counts as missed from then on (see *Ringing* below), and the sink hears of it.
 //! 5. Deliver every unacknowledged firing to the [`FiredSink`], oldest first, and acknowledge
 //!    each one the sink accepted (failure point [`FailPoint::Delivered`], between the sink's
-//!    answer and the acknowledgement). A sink that refuses is asked again on a later pass.
+//!    answer and the acknowledgement). A firing the sink refuses (its device is offline) is
+//!    offered again on a later pass, and holds up no other device's: delivery pages past it.
 //! 6. Report when the loop next has work: the earliest pending item's due time or ring limit,
 //!    or [`Config::retry_delay`] from now if the sink refused something.
 //!

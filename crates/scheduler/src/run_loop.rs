@@ -61,6 +61,9 @@ impl Scheduler {
                 }
                 self.fail_point(crate::FailPoint::MarkedFired)?;
             }
+            // What this batch recorded rings before the next batch is recorded: with
+            // thousands due at once, the first ones must not wait for the last.
+            self.deliver(now, &mut tick).await?;
             // A full batch may hide more due items. Each item loaded was recorded, or changed
             // by someone else (a newer version, which the next load judges afresh), so this
             // ends.
@@ -81,22 +84,6 @@ impl Scheduler {
             }
         }
 
-        'deliver: loop {
-            let firings = store.undelivered_firings(batch).await?;
-            for firing in &firings {
-                if self.inner.sink.deliver(firing).await.is_err() {
-                    tick.refused = true;
-                    break 'deliver;
-                }
-                self.fail_point(crate::FailPoint::Delivered)?;
-                store.ack_firing(&firing.id, now).await?;
-                tick.delivered.push(firing.id.clone());
-            }
-            if firings.len() < batch as usize {
-                break;
-            }
-        }
-
         tick.next_wake = earliest(store.next_due().await?, store.next_ring_end().await?);
         if tick.refused {
             let retry = now
@@ -105,6 +92,31 @@ impl Scheduler {
             tick.next_wake = earliest(tick.next_wake, Some(retry));
         }
         Ok(tick)
+    }
+
+    /// Offers every undelivered firing to the sink, oldest first, and acknowledges each one
+    /// it takes. One it refuses (its device is offline) stays for a later pass and holds up
+    /// no other: the pages move past it.
+    async fn deliver(&self, now: Timestamp, tick: &mut Tick) -> Result<()> {
+        let store = &self.inner.store;
+        let batch = self.inner.config.batch;
+        let mut after: Option<Firing> = None;
+        loop {
+            let firings = store.undelivered_firings(after.as_ref(), batch).await?;
+            for firing in &firings {
+                if self.inner.sink.deliver(firing).await.is_err() {
+                    tick.refused = true;
+                    continue;
+                }
+                self.fail_point(crate::FailPoint::Delivered)?;
+                store.ack_firing(&firing.id, now).await?;
+                tick.delivered.push(firing.id.clone());
+            }
+            if firings.len() < batch as usize {
+                return Ok(());
+            }
+            after = firings.last().cloned();
+        }
     }
 
     /// Records one due item's occurrence: fired if late by less than the grace, missed

@@ -134,4 +134,31 @@ both! {
         assert_eq!(tick.next_wake, Some(t(10) + h.scheduler.config().ring_limit));
         assert_eq!(h.sink.all().len(), 1);
     }
+
+    async fn an_offline_device_holds_up_no_other(fx: &Fixture) {
+        let mut h = Harness::new(fx);
+        h.scheduler = hark_scheduler::Scheduler::new(
+            h.scheduler.store().clone(),
+            h.clock.clone(),
+            h.sink.clone(),
+            hark_scheduler::Config { batch: 2, ..Default::default() },
+        );
+        let (hh, kitchen) = h.home("UTC").await;
+        let bedroom = h.scheduler.store().add_device(&hh, "bedroom", t(0)).await.unwrap().id;
+        *h.sink.offline.lock().unwrap() = Some(kitchen.clone());
+        // The kitchen's five come first, more than a page of them; the bedroom's last.
+        for n in 0..5 {
+            h.scheduler.start_timer(&hh, &kitchen, SignedDuration::from_secs(10 + n), None).await.unwrap();
+        }
+        let bedroom_timer = h.scheduler.start_timer(&hh, &bedroom, SignedDuration::from_secs(20), None).await.unwrap();
+        let tick = h.at(t(30)).await;
+        assert!(tick.refused);
+        assert_eq!(h.sink.all().iter().map(|f| &f.item).collect::<Vec<_>>(), vec![&bedroom_timer.id]);
+        // Back online: the kitchen's arrive, in order, once.
+        *h.sink.offline.lock().unwrap() = None;
+        let tick = h.at(t(31)).await;
+        assert_eq!(tick.delivered.len(), 5);
+        assert!(!tick.refused);
+        assert_eq!(h.sink.all().len(), 6);
+    }
 }

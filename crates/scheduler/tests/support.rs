@@ -62,6 +62,8 @@ pub fn t(seconds: i64) -> Timestamp {
 pub struct RecordingSink {
     pub got: Mutex<Vec<Firing>>,
     pub refuse: Mutex<bool>,
+    /// Refuses only this device's firings (it is offline).
+    pub offline: Mutex<Option<hark_core::DeviceId>>,
     /// Every ring that ended, as the sink heard of it.
     pub ended: Mutex<Vec<Firing>>,
     /// Signalled on every delivery, for the driver's test.
@@ -81,7 +83,8 @@ impl RecordingSink {
 impl FiredSink for RecordingSink {
     fn deliver<'a>(&'a self, firing: &'a Firing) -> BoxFuture<'a, Result<(), DeliveryError>> {
         Box::pin(async move {
-            if *self.refuse.lock().unwrap() {
+            let offline = self.offline.lock().unwrap().as_ref() == Some(&firing.device);
+            if *self.refuse.lock().unwrap() || offline {
                 return Err(DeliveryError("refused by the test".into()));
             }
             self.got.lock().unwrap().push(firing.clone());

@@ -571,8 +571,12 @@ struct DeviceQuery {
     device: Option<String>,
 }
 
-/// `GET /v1/events`: the device's events as server-sent events. Firings that
-/// waited while the device was offline arrive within a second or so.
+/// `GET /v1/events`: the device's events as server-sent events, each with the
+/// firing's id as its SSE `id`. A new connection first gets what rings on the
+/// device now (again, if it had it: a device drops ids it has rung), so that
+/// a device that restarts, or an event lost with a server that died between
+/// handing it over and writing it out, still rings. Firings that waited while
+/// the device was offline arrive within a second or so.
 async fn events(
     State(server): State<Arc<Server>>,
     caller: Caller,
@@ -585,19 +589,42 @@ async fn events(
             "this device has too many event connections open",
         )
     })?;
+    // Listening before reading what rings, so that nothing falls between.
+    let ringing = server
+        .scheduler
+        .ringing(&caller.household.id, Some(&device.id))
+        .await
+        .map_err(scheduler_error)?;
     // Anything that waited for this device is offered again now.
     server.scheduler.wake();
-    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+    let replay = futures_util::stream::iter(
+        ringing
+            .iter()
+            .map(|firing| Ok(sse_event(crate::events::firing_event(firing))))
+            .collect::<Vec<_>>(),
+    );
+    let live = futures_util::stream::unfold(receiver, |mut receiver| async move {
         let event = receiver.recv().await?;
-        let kind = event["type"].as_str().unwrap_or("message").to_owned();
-        let sse = axum::response::sse::Event::default()
-            .event(kind)
-            .data(event.to_string());
-        Some((Ok::<_, std::convert::Infallible>(sse), receiver))
+        Some((
+            Ok::<_, std::convert::Infallible>(sse_event(event)),
+            receiver,
+        ))
     });
+    let stream = futures_util::StreamExt::chain(replay, live);
     Ok(axum::response::sse::Sse::new(stream)
         .keep_alive(axum::response::sse::KeepAlive::default())
         .into_response())
+}
+
+/// A device event as SSE: its `type` as the event name, its firing id as the
+/// SSE id, the JSON as data.
+fn sse_event(event: Value) -> axum::response::sse::Event {
+    let kind = event["type"].as_str().unwrap_or("message");
+    let mut sse = axum::response::sse::Event::default().event(kind);
+    if let Some(id) = event["id"].as_str() {
+        sse = sse.id(id);
+    }
+    sse.data(event.to_string())
 }
 
 fn scheduler_error(error: hark_scheduler::SchedulerError) -> ApiError {

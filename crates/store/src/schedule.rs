@@ -722,8 +722,20 @@ impl Store {
     }
 
     /// Firings of every household that no sink has acknowledged yet, in the order they were
-    /// recorded, at most `limit`.
-    pub async fn undelivered_firings(&self, limit: u32) -> Result<Vec<Firing>> {
+    /// recorded, at most `limit`; only those after `after` in that order if given, so that a
+    /// caller can page past the ones a sink refused (a device that is offline must not hold up
+    /// the others).
+    pub async fn undelivered_firings(
+        &self,
+        after: Option<&Firing>,
+        limit: u32,
+    ) -> Result<Vec<Firing>> {
+        let cursor = match after {
+            Some(f) => vec![millis(f.fired_at), millis(f.due_at), f.id.as_str().into()],
+            None => vec![Value::Null, Value::Null, Value::Null],
+        };
+        let mut params = cursor;
+        params.push(Value::Int(limit.into()));
         let rows = self
             .inner
             .query(
@@ -731,9 +743,12 @@ impl Store {
                     "SELECT ",
                     firing_columns!(),
                     " FROM scheduled_firings WHERE delivered_at IS NULL ",
-                    "ORDER BY fired_at, due_at, id LIMIT $1"
+                    "AND (CAST($1 AS BIGINT) IS NULL OR fired_at > $1 ",
+                    "OR (fired_at = $1 AND due_at > $2) ",
+                    "OR (fired_at = $1 AND due_at = $2 AND id > CAST($3 AS TEXT))) ",
+                    "ORDER BY fired_at, due_at, id LIMIT $4"
                 ),
-                vec![Value::Int(limit.into())],
+                params,
             )
             .await?;
         rows.iter().map(firing).collect()

@@ -256,13 +256,14 @@ both! {
         assert_eq!(other.mark_fired(&item.id, 1, None, t(12), t(10_000)).await.unwrap(), None);
         assert_eq!(other.mark_missed(&item.id, 2, None, t(12)).await.unwrap(), None);
         assert_eq!(reload(store, &item).await, fired);
-        assert_eq!(store.undelivered_firings(10).await.unwrap(), vec![firing.clone()]);
+        assert_eq!(store.undelivered_firings(None, 10).await.unwrap(), vec![firing.clone()]);
+        assert!(store.undelivered_firings(Some(&firing), 10).await.unwrap().is_empty());
         assert!(store.due_items(t(100), 10).await.unwrap().is_empty());
 
         // Acknowledged once.
         assert!(store.ack_firing(&firing.id, t(13)).await.unwrap());
         assert!(!store.ack_firing(&firing.id, t(14)).await.unwrap());
-        assert!(store.undelivered_firings(10).await.unwrap().is_empty());
+        assert!(store.undelivered_firings(None, 10).await.unwrap().is_empty());
         let listed = store.firings(&hh, None, 10).await.unwrap();
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].delivered_at, Some(ms(13)));
@@ -427,5 +428,29 @@ both! {
         assert_eq!(store.end_ring(&hh, &missed.id, RingEnd::Stopped, t(5001)).await.unwrap(), None);
         let error = store.end_ring(&hh, &hark_store::FiringId::new("nonsense"), RingEnd::Stopped, t(1)).await.unwrap_err();
         assert!(matches!(error, StoreError::Invalid(_)), "{error:?}");
+    }
+
+    async fn undelivered_firings_page_in_order(fx: &Fixture) {
+        let store = &fx.store;
+        let (hh, dev) = home(store, "Home").await;
+        let mut fired = Vec::new();
+        // Two at the same instant (ordered by id), one later.
+        for (due, at) in [(10, 20), (11, 20), (12, 30)] {
+            let item = store.create_item(&hh, timer(&dev, due, due), t(0)).await.unwrap();
+            fired.push(store.mark_fired(&item.id, 1, None, t(at), t(10_000)).await.unwrap().unwrap());
+        }
+        let ids = |page: Vec<hark_store::Firing>| page.into_iter().map(|f| f.id).collect::<Vec<_>>();
+        let all = ids(store.undelivered_firings(None, 10).await.unwrap());
+        assert_eq!(all, fired.iter().map(|f| f.id.clone()).collect::<Vec<_>>());
+        // Page by page, one at a time, past each: none is skipped or seen twice.
+        let mut paged = Vec::new();
+        let mut after = None;
+        loop {
+            let page = store.undelivered_firings(after.as_ref(), 1).await.unwrap();
+            let Some(last) = page.last().cloned() else { break };
+            paged.push(last.id.clone());
+            after = Some(last);
+        }
+        assert_eq!(paged, all);
     }
 }

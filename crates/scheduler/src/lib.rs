@@ -9,20 +9,22 @@
 //! # One pass of the loop ([`Scheduler::tick`])
 //!
 //! 1. Read `now` from the injected [`hark_core::Clock`].
-//! 2. Load the pending items due at or before `now`, of every household, earliest first, in
+//! 2. End the rings whose [`Config::ring_limit`] has passed with nobody to stop them: each
+//!    counts as missed from then on (see *Ringing* below), and the sink hears of it. First, so
+//!    that a device hears an old ring end before a new one starts.
+//! 3. Load the pending items due at or before `now`, of every household, earliest first, in
 //!    batches (failure point [`FailPoint::LoadedDue`]).
-//! 3. For each, record its occurrence with [`hark_store::Store::mark_fired`] (late by less than
+//! 4. For each, record its occurrence with [`hark_store::Store::mark_fired`] (late by less than
 //!    [`Config::grace`]) or [`hark_store::Store::mark_missed`] (late by the grace or more: it
 //!    came due while hark was down). A recurring alarm moves on to its next occurrence in the
 //!    same transaction. The firing row written with it is the outbox (failure point
-//!    [`FailPoint::MarkedFired`], after each one). After each batch, deliver (step 5), so that
-//!    with thousands due at once the first ring does not wait for the last to be recorded.
-//! 4. End the rings whose [`Config::ring_limit`] has passed with nobody to stop them: each
-//!    counts as missed from then on (see *Ringing* below), and the sink hears of it.
-//! 5. Deliver every unacknowledged firing to the [`FiredSink`], oldest first, and acknowledge
-//!    each one the sink accepted (failure point [`FailPoint::Delivered`], between the sink's
-//!    answer and the acknowledgement). A firing the sink refuses (its device is offline) is
-//!    offered again on a later pass, and holds up no other device's: delivery pages past it.
+//!    [`FailPoint::MarkedFired`], after each one).
+//! 5. After each batch, deliver every unacknowledged firing to the [`FiredSink`], oldest first,
+//!    and acknowledge each one the sink accepted (failure point [`FailPoint::Delivered`],
+//!    between the sink's answer and the acknowledgement), so that with thousands due at once
+//!    the first ring does not wait for the last to be recorded. A firing the sink refuses (its
+//!    device is offline) is offered again on a later pass, and holds up no other device's:
+//!    delivery pages past it.
 //! 6. Report when the loop next has work: the earliest pending item's due time or ring limit,
 //!    or [`Config::retry_delay`] from now if the sink refused something.
 //!

@@ -52,6 +52,19 @@ impl Scheduler {
         let batch = self.inner.config.batch;
         let mut tick = Tick::default();
 
+        // Rings nobody stopped end at their limit, and count as missed; first, so that a
+        // device hears an old ring end before a new one starts.
+        loop {
+            let ended = store.expire_rings(now, batch).await?;
+            for firing in &ended {
+                self.inner.sink.ring_ended(firing);
+            }
+            tick.unanswered.extend(ended.iter().map(|f| f.id.clone()));
+            if ended.len() < batch as usize {
+                break;
+            }
+        }
+
         loop {
             let due = store.due_items(now, batch).await?;
             self.fail_point(crate::FailPoint::LoadedDue)?;
@@ -68,18 +81,6 @@ impl Scheduler {
             // by someone else (a newer version, which the next load judges afresh), so this
             // ends.
             if due.len() < batch as usize {
-                break;
-            }
-        }
-
-        // Rings nobody stopped end at their limit, and count as missed.
-        loop {
-            let ended = store.expire_rings(now, batch).await?;
-            for firing in &ended {
-                self.inner.sink.ring_ended(firing);
-            }
-            tick.unanswered.extend(ended.iter().map(|f| f.id.clone()));
-            if ended.len() < batch as usize {
                 break;
             }
         }

@@ -707,9 +707,8 @@ impl Store {
             Ok(false) | Err(StoreError::Conflict(_)) => return Ok(None),
             Err(e) => return Err(e),
         }
-        let rows = self
-            .inner
-            .query(
+        Ok(self
+            .query_firings(
                 concat!(
                     "SELECT ",
                     firing_columns!(),
@@ -717,8 +716,9 @@ impl Store {
                 ),
                 vec![firing_id.as_str().into()],
             )
-            .await?;
-        rows.first().map(firing).transpose()
+            .await?
+            .into_iter()
+            .next())
     }
 
     /// Firings of every household that no sink has acknowledged yet, in the order they were
@@ -736,22 +736,19 @@ impl Store {
         };
         let mut params = cursor;
         params.push(Value::Int(limit.into()));
-        let rows = self
-            .inner
-            .query(
-                concat!(
-                    "SELECT ",
-                    firing_columns!(),
-                    " FROM scheduled_firings WHERE delivered_at IS NULL ",
-                    "AND (CAST($1 AS BIGINT) IS NULL OR fired_at > $1 ",
-                    "OR (fired_at = $1 AND due_at > $2) ",
-                    "OR (fired_at = $1 AND due_at = $2 AND id > CAST($3 AS TEXT))) ",
-                    "ORDER BY fired_at, due_at, id LIMIT $4"
-                ),
-                params,
-            )
-            .await?;
-        rows.iter().map(firing).collect()
+        self.query_firings(
+            concat!(
+                "SELECT ",
+                firing_columns!(),
+                " FROM scheduled_firings WHERE delivered_at IS NULL ",
+                "AND (CAST($1 AS BIGINT) IS NULL OR fired_at > $1 ",
+                "OR (fired_at = $1 AND due_at > $2) ",
+                "OR (fired_at = $1 AND due_at = $2 AND id > CAST($3 AS TEXT))) ",
+                "ORDER BY fired_at, due_at, id LIMIT $4"
+            ),
+            params,
+        )
+        .await
     }
 
     /// Records that a firing was delivered; false if there is no such firing or it was
@@ -776,23 +773,33 @@ impl Store {
         outcome: Option<FiringOutcome>,
         limit: u32,
     ) -> Result<Vec<Firing>> {
-        let rows = self
-            .inner
-            .query(
-                concat!(
-                    "SELECT ",
-                    firing_columns!(),
-                    " FROM scheduled_firings WHERE household_id = $1 ",
-                    "AND (CAST($2 AS TEXT) IS NULL OR outcome = $2) ",
-                    "ORDER BY fired_at DESC, id DESC LIMIT $3"
-                ),
-                vec![
-                    household.as_str().into(),
-                    outcome.map(FiringOutcome::as_str).into(),
-                    Value::Int(limit.into()),
-                ],
-            )
-            .await?;
+        self.query_firings(
+            concat!(
+                "SELECT ",
+                firing_columns!(),
+                " FROM scheduled_firings WHERE household_id = $1 ",
+                "AND (CAST($2 AS TEXT) IS NULL OR outcome = $2) ",
+                "ORDER BY fired_at DESC, id DESC LIMIT $3"
+            ),
+            vec![
+                household.as_str().into(),
+                outcome.map(FiringOutcome::as_str).into(),
+                Value::Int(limit.into()),
+            ],
+        )
+        .await
+    }
+}
+
+impl Store {
+    /// Runs `sql`, a query of `scheduled_firings` that selects `firing_columns!()`, and reads
+    /// its rows.
+    pub(crate) async fn query_firings(
+        &self,
+        sql: &'static str,
+        params: Vec<Value>,
+    ) -> Result<Vec<Firing>> {
+        let rows = self.inner.query(sql, params).await?;
         rows.iter().map(firing).collect()
     }
 }

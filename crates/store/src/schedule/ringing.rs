@@ -27,25 +27,22 @@ impl Store {
         device: Option<&DeviceId>,
         now: Timestamp,
     ) -> Result<Vec<Firing>> {
-        let rows = self
-            .inner
-            .query(
-                concat!(
-                    "SELECT ",
-                    firing_columns!(),
-                    " FROM scheduled_firings WHERE household_id = $1 ",
-                    "AND (CAST($2 AS TEXT) IS NULL OR device_id = $2) ",
-                    "AND ended_at IS NULL AND outcome = 'fired' AND ring_until > $3 ",
-                    "ORDER BY fired_at, id"
-                ),
-                vec![
-                    household.as_str().into(),
-                    device.map(DeviceId::as_str).into(),
-                    millis(to_millisecond(now)?),
-                ],
-            )
-            .await?;
-        rows.iter().map(firing).collect()
+        self.query_firings(
+            concat!(
+                "SELECT ",
+                firing_columns!(),
+                " FROM scheduled_firings WHERE household_id = $1 ",
+                "AND (CAST($2 AS TEXT) IS NULL OR device_id = $2) ",
+                "AND ended_at IS NULL AND outcome = 'fired' AND ring_until > $3 ",
+                "ORDER BY fired_at, id"
+            ),
+            vec![
+                household.as_str().into(),
+                device.map(DeviceId::as_str).into(),
+                millis(to_millisecond(now)?),
+            ],
+        )
+        .await
     }
 
     /// Ends the household's ringing occurrence `id` at `now`, for the reason `how`, and returns
@@ -152,24 +149,21 @@ impl Store {
         device: &DeviceId,
         limit: u32,
     ) -> Result<Vec<Firing>> {
-        let rows = self
-            .inner
-            .query(
-                concat!(
-                    "SELECT ",
-                    firing_columns!(),
-                    " FROM scheduled_firings WHERE household_id = $1 AND device_id = $2 ",
-                    "AND outcome = 'missed' AND announced_at IS NULL ",
-                    "ORDER BY due_at, id LIMIT $3"
-                ),
-                vec![
-                    household.as_str().into(),
-                    device.as_str().into(),
-                    Value::Int(limit.into()),
-                ],
-            )
-            .await?;
-        rows.iter().map(firing).collect()
+        self.query_firings(
+            concat!(
+                "SELECT ",
+                firing_columns!(),
+                " FROM scheduled_firings WHERE household_id = $1 AND device_id = $2 ",
+                "AND outcome = 'missed' AND announced_at IS NULL ",
+                "ORDER BY due_at, id LIMIT $3"
+            ),
+            vec![
+                household.as_str().into(),
+                device.as_str().into(),
+                Value::Int(limit.into()),
+            ],
+        )
+        .await
     }
 
     /// Records that these missed occurrences were told, at `now`; ones told already keep their
@@ -200,9 +194,8 @@ impl Store {
 
     /// The household's firing with this id.
     pub async fn firing(&self, household: &HouseholdId, id: &FiringId) -> Result<Option<Firing>> {
-        let rows = self
-            .inner
-            .query(
+        Ok(self
+            .query_firings(
                 concat!(
                     "SELECT ",
                     firing_columns!(),
@@ -210,8 +203,9 @@ impl Store {
                 ),
                 vec![household.as_str().into(), id.as_str().into()],
             )
-            .await?;
-        rows.first().map(firing).transpose()
+            .await?
+            .into_iter()
+            .next())
     }
 }
 

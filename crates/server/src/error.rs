@@ -93,14 +93,17 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// `{"code", "message"}`, as every error body and stream error carries it.
+    pub fn body(&self) -> serde_json::Value {
+        json!({"code": self.code, "message": self.message})
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let mut response = (
-            status,
-            Json(json!({"error": {"code": self.code, "message": self.message}})),
-        )
-            .into_response();
+        let mut response = (status, Json(json!({"error": self.body()}))).into_response();
         response.extensions_mut().insert(ErrorCode(self.code));
         response
     }

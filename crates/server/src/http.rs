@@ -34,6 +34,7 @@ use crate::Server;
 
 mod changes;
 mod ringing;
+mod stream;
 
 /// The largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -50,6 +51,7 @@ pub fn app(server: Arc<Server>) -> Router {
         .route("/v1/tokens", get(tokens).post(create_token))
         .route("/v1/tokens/{id}", delete(revoke_token))
         .route("/v1/events", get(events))
+        .route("/v1/stream", get(stream::stream))
         .route("/v1/timers", get(timers).post(start_timer))
         .route(
             "/v1/timers/{id}",
@@ -288,9 +290,28 @@ async fn converse(
     caller: Caller,
     ApiJson(request): ApiJson<ConverseRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    let started = Instant::now();
     let device = speaking_device(&server, &caller, request.device.as_deref()).await?;
-    let session = match request.session.as_deref() {
+    let answer = answer(
+        &server,
+        &caller,
+        &device,
+        &request.text,
+        request.session.as_deref(),
+    )
+    .await?;
+    Ok(Json(answer))
+}
+
+/// One turn of `text` said to `device`, as the API answers it; logged, timed and counted.
+async fn answer(
+    server: &Server,
+    caller: &Caller,
+    device: &Device,
+    text: &str,
+    session: Option<&str>,
+) -> Result<Value, ApiError> {
+    let started = Instant::now();
+    let session = match session {
         Some(s) if s.is_empty() || s.chars().count() > 128 => {
             return Err(ApiError::new(
                 "invalid_request",
@@ -311,7 +332,7 @@ async fn converse(
     let reply = {
         use tracing::Instrument;
         server
-            .turn(&caller.household, &device, &request.text, session.as_ref())
+            .turn(&caller.household, device, text, session.as_ref())
             .instrument(span.clone())
             .await
     };
@@ -327,7 +348,7 @@ async fn converse(
     span.record("parse_us", (reply.timings.parse * 1e6) as u64);
     span.record("skill_us", (reply.timings.skill * 1e6) as u64);
     tracing::info!(parent: &span, total_us = (total * 1e6) as u64, "answered");
-    Ok(Json(reply.to_json()))
+    Ok(reply.to_json())
 }
 
 async fn household(caller: Caller) -> Json<Household> {
@@ -583,24 +604,11 @@ async fn events(
     axum::extract::Query(query): axum::extract::Query<DeviceQuery>,
 ) -> Result<Response, ApiError> {
     let device = speaking_device(&server, &caller, query.device.as_deref()).await?;
-    let receiver = server.events.listen(&device.id).ok_or_else(|| {
-        ApiError::new(
-            "invalid_request",
-            "this device has too many event connections open",
-        )
-    })?;
-    // Listening before reading what rings, so that nothing falls between.
-    let ringing = server
-        .scheduler
-        .ringing(&caller.household.id, Some(&device.id))
-        .await
-        .map_err(scheduler_error)?;
-    // Anything that waited for this device is offered again now.
-    server.scheduler.wake();
+    let (ringing, receiver) = subscribe(&server, &caller, &device).await?;
     let replay = futures_util::stream::iter(
         ringing
-            .iter()
-            .map(|firing| Ok(sse_event(crate::events::firing_event(firing))))
+            .into_iter()
+            .map(|event| Ok(sse_event(event)))
             .collect::<Vec<_>>(),
     );
     let live = futures_util::stream::unfold(receiver, |mut receiver| async move {
@@ -614,6 +622,33 @@ async fn events(
     Ok(axum::response::sse::Sse::new(stream)
         .keep_alive(axum::response::sse::KeepAlive::default())
         .into_response())
+}
+
+/// A new connection of `device` to its events: what rings on it now (to send first), and the
+/// live events from then on. Listening starts before what rings is read, so that nothing
+/// falls between; a firing in both arrives twice, with one id.
+async fn subscribe(
+    server: &Server,
+    caller: &Caller,
+    device: &Device,
+) -> Result<(Vec<Value>, tokio::sync::mpsc::Receiver<Value>), ApiError> {
+    let receiver = server.events.listen(&device.id).ok_or_else(|| {
+        ApiError::new(
+            "invalid_request",
+            "this device has too many event connections open",
+        )
+    })?;
+    let ringing = server
+        .scheduler
+        .ringing(&caller.household.id, Some(&device.id))
+        .await
+        .map_err(scheduler_error)?;
+    // Anything that waited for this device is offered again now.
+    server.scheduler.wake();
+    Ok((
+        ringing.iter().map(crate::events::firing_event).collect(),
+        receiver,
+    ))
 }
 
 /// A device event as SSE: its `type` as the event name, its firing id as the

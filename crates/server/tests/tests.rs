@@ -6,4 +6,5 @@
 mod alarms;
 mod devices;
 mod ringing;
+mod stream;
 mod timers;

@@ -1,0 +1,56 @@
+//! hark's speech engines: recognition with CMU PocketSphinx and synthesis with espeak-ng, both
+//! in process through FFI to the system libraries.
+//!
+//! - [`sphinx::Recognizer`] decodes an utterance (16 kHz mono `i16`) against a JSGF grammar
+//!   and returns the sentence and a confidence, or `None` when no sentence of the grammar fits.
+//! - [`espeak::Synthesizer`] speaks text with a voice and a rate, whole or in chunks as they are
+//!   produced.
+//! - [`pronounce`] gives words missing from PocketSphinx's dictionary a pronunciation from
+//!   espeak-ng's letter-to-sound rules, so the recognizer can hear any word a grammar uses.
+//!
+//! Decisions:
+//!
+//! - **All unsafe code is in two modules**, `sphinx/ffi.rs` and `espeak/ffi.rs`, each a safe
+//!   owner of one library's handles; the crate otherwise denies `unsafe_code` (the workspace's
+//!   `forbid` cannot be lifted per module, so this crate repeats the workspace lints with `deny`).
+//!   The C declarations are written by hand from Debian's headers, with no bindgen; `build.rs`
+//!   finds the libraries with pkg-config and names the Debian packages when they are missing.
+//! - **The libraries' threading rules show in the types.** A PocketSphinx decoder may move
+//!   between threads but not be used from two at once: a [`sphinx::Recognizer`] owns one behind a
+//!   `Mutex`. espeak-ng has one global state per process: every synthesis takes a process-wide
+//!   lock, and a [`espeak::Synthesizer`] is only the voice and rate it sets under that lock.
+//! - **Audio formats stay at the edge of each engine.** The recognizer takes hark's 16 kHz; the
+//!   synthesizer returns espeak-ng's own rate (22050 Hz) with the rate attached, and resampling
+//!   is hark-audio's job.
+//! - **hark's grammar is compiled to JSGF elsewhere.** This crate takes JSGF text.
+
+#![deny(missing_docs)]
+
+pub mod espeak;
+pub mod pronounce;
+
+pub use espeak::{Audio, Synthesizer, Voice};
+
+/// What can go wrong in the speech engines.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// espeak-ng found no phonemes for a word.
+    #[error("espeak-ng has no pronunciation for {0:?}")]
+    Pronunciation(String),
+    /// espeak-ng could not initialize (its data is missing).
+    #[error("espeak-ng could not initialize (Debian: apt-get install espeak-ng)")]
+    EspeakInit,
+    /// espeak-ng has no such voice.
+    #[error("espeak-ng has no voice {0:?}")]
+    Voice(String),
+    /// A speaking rate outside what espeak-ng accepts.
+    #[error("a rate of {0} words per minute is outside espeak-ng's 80 to 450")]
+    Rate(u32),
+    /// Text that cannot be synthesized.
+    #[error("the text cannot be synthesized: {0}")]
+    Text(&'static str),
+    /// espeak-ng reported an error while synthesizing.
+    #[error("espeak-ng failed to synthesize")]
+    Synthesis,
+}

@@ -1,0 +1,4 @@
+//! hark-speech's integration tests, one binary: the engines against the real libraries, with
+//! speech synthesized by espeak-ng and decoded by PocketSphinx.
+
+mod synthesize;

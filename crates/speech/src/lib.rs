@@ -28,16 +28,49 @@
 
 pub mod espeak;
 pub mod pronounce;
+pub mod sphinx;
+
+use std::path::PathBuf;
 
 pub use espeak::{Audio, Synthesizer, Voice};
+pub use sphinx::{Pronunciation, Recognizer, RecognizerConfig, Transcript};
 
 /// What can go wrong in the speech engines.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// The acoustic model folder is missing or has no `mdef`.
+    #[error("no PocketSphinx acoustic model in {} (Debian: apt-get install pocketsphinx-en-us)", .0.display())]
+    Model(PathBuf),
+    /// The pronunciation dictionary is missing.
+    #[error("no pronunciation dictionary at {} (Debian: apt-get install pocketsphinx-en-us)", .0.display())]
+    Dictionary(PathBuf),
+    /// PocketSphinx refused to load the model.
+    #[error("PocketSphinx could not load the acoustic model in {}", .0.display())]
+    Init(PathBuf),
+    /// A dictionary entry was refused (a phone the acoustic model does not have).
+    #[error("PocketSphinx refused the pronunciation {phones:?} of {word:?} (phones must be ARPAbet phones of the acoustic model)")]
+    Word {
+        /// The word.
+        word: String,
+        /// Its phones.
+        phones: String,
+    },
+    /// A JSGF grammar was refused.
+    #[error("the JSGF grammar was refused: {0}")]
+    Grammar(String),
+    /// The grammar uses words missing from the dictionary, and pronouncing them is switched off.
+    #[error("the grammar uses words missing from the dictionary: {}", .0.join(", "))]
+    UnknownWords(Vec<String>),
     /// espeak-ng found no phonemes for a word.
     #[error("espeak-ng has no pronunciation for {0:?}")]
     Pronunciation(String),
+    /// `recognize` was called before `set_grammar`.
+    #[error("no grammar is set: call Recognizer::set_grammar before decoding")]
+    NoGrammar,
+    /// A PocketSphinx call failed; names the call.
+    #[error("PocketSphinx failed in {0}")]
+    Decoder(&'static str),
     /// espeak-ng could not initialize (its data is missing).
     #[error("espeak-ng could not initialize (Debian: apt-get install espeak-ng)")]
     EspeakInit,

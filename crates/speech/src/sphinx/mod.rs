@@ -1,0 +1,431 @@
+//! Speech recognition with CMU PocketSphinx, constrained by a JSGF grammar.
+//!
+//! hark tells the recognizer what can be said: the grammar compiled from the enabled skills'
+//! templates arrives here as JSGF text ([`Recognizer::set_grammar`]), and an utterance (16 kHz
+//! mono, silence already trimmed by the endpointer) is decoded against it
+//! ([`Recognizer::recognize`]). The measurements in the voice notes are why: a JSGF grammar beat
+//! an n-gram model of the same sentences, and an unconstrained model was useless for commands.
+//!
+//! Decisions:
+//!
+//! - **One decoder, behind a `Mutex`.** A PocketSphinx decoder is not thread-safe (see
+//!   [`ffi`]), so [`Recognizer`] owns one and serializes calls on it; it is `Send + Sync` and can
+//!   sit in an `Arc`. A server that decodes several utterances at once creates one recognizer per
+//!   worker (each holds its own copy of the acoustic model, about 20 MB for en-us).
+//! - **No sentence is `None`, not an error.** When the search ends in a state that is not a
+//!   complete sentence ("final result does not match the grammar"), the answer is `Ok(None)`, as
+//!   for an empty buffer: the caller says it did not understand. Errors are for a decoder that
+//!   cannot work (no grammar, a library failure).
+//! - **Unknown words are pronounced, not dropped.** Before a grammar is compiled, every word of
+//!   it is looked up in the dictionary; a missing one gets a pronunciation from espeak-ng
+//!   ([`crate::pronounce`]) and is added to the decoder. The words added are returned, for the
+//!   log.
+//! - **A grammar change is atomic.** The new grammar is compiled into a new search and made
+//!   active only when it compiled; a grammar with a syntax error leaves the old one in use.
+//! - **The library is silent.** sphinxbase logs hundreds of lines to stderr; it is switched off
+//!   once per process, and failures come back as [`Error`]s.
+
+mod ffi;
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use crate::Error;
+use ffi::Decoder;
+
+/// The acoustic model of Debian's and Ubuntu's `pocketsphinx-en-us` package.
+pub const DEBIAN_EN_US_MODEL: &str = "/usr/share/pocketsphinx/model/en-us/en-us";
+
+/// The pronunciation dictionary of Debian's and Ubuntu's `pocketsphinx-en-us` package.
+pub const DEBIAN_EN_US_DICTIONARY: &str = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict";
+
+/// The sample rate the decoder expects, in Hz.
+pub const SAMPLE_RATE: u32 = 16_000;
+
+/// PocketSphinx options hark sets unless [`RecognizerConfig::options`] says otherwise.
+///
+/// `-fsgusefiller no`: no silence or noise "words" between the grammar's words. hark decodes
+/// utterances whose leading and trailing silence the endpointer has cut, and with fillers the
+/// search often ended in a filler state that is not a complete sentence (no result) or took a
+/// shorter sentence plus noise. On the synthesized test set (4 espeak-ng voices, 3 rates, 8
+/// commands) exact sentences went from 74 to 92 of 96; wider beams, batch CMN or PocketSphinx's
+/// own VAD off changed one or none. This is measured on synthesized speech only: pauses inside
+/// real utterances are what fillers are for, so `hark bench voice` on recordings should confirm
+/// it (set `("-fsgusefiller", "yes")` in [`RecognizerConfig::options`] to compare).
+///
+/// `-cmn batch`: cepstral mean normalization over each utterance, not carried from one to the
+/// next (`live`, the library's default). hark always decodes whole utterances, so nothing is
+/// lost, and each result depends only on its own audio: with `live`, one second of digital
+/// silence made the next command unrecognizable, and results depended on which utterances the
+/// recognizer had heard before (on which thread got the lock first, in a server).
+pub const DEFAULT_OPTIONS: &[(&str, &str)] = &[("-fsgusefiller", "no"), ("-cmn", "batch")];
+
+/// How to build a [`Recognizer`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecognizerConfig {
+    /// The acoustic model folder (holding `mdef`, `means`, ...).
+    pub model: PathBuf,
+    /// The pronunciation dictionary file.
+    pub dictionary: PathBuf,
+    /// Words to add to the dictionary: the word and its ARPAbet phones ("Z AO R B L AE K S"). A
+    /// word the dictionary has already gets this as an alternative pronunciation.
+    pub extra_words: Vec<(String, String)>,
+    /// Whether grammar words missing from the dictionary get a pronunciation from espeak-ng
+    /// (true by default). When false, such a grammar is refused with [`Error::UnknownWords`].
+    pub pronounce_unknown_words: bool,
+    /// Further PocketSphinx options, as on its command line (`("-cmn", "live")`); they override
+    /// hark's defaults (see [`DEFAULT_OPTIONS`]). An unknown option makes [`Recognizer::new`]
+    /// fail.
+    pub options: Vec<(String, String)>,
+}
+
+impl RecognizerConfig {
+    /// A configuration with the given model and dictionary and no extra words.
+    pub fn new(model: impl Into<PathBuf>, dictionary: impl Into<PathBuf>) -> RecognizerConfig {
+        RecognizerConfig {
+            model: model.into(),
+            dictionary: dictionary.into(),
+            extra_words: Vec::new(),
+            pronounce_unknown_words: true,
+            options: Vec::new(),
+        }
+    }
+
+    /// American English from Debian's `pocketsphinx-en-us` package.
+    pub fn debian_en_us() -> RecognizerConfig {
+        RecognizerConfig::new(DEBIAN_EN_US_MODEL, DEBIAN_EN_US_DICTIONARY)
+    }
+
+    /// Adds a word with its ARPAbet phones.
+    pub fn word(mut self, word: impl Into<String>, phones: impl Into<String>) -> RecognizerConfig {
+        self.extra_words.push((word.into(), phones.into()));
+        self
+    }
+}
+
+/// What was recognized in an utterance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transcript {
+    /// The words of the best complete sentence of the grammar, separated by single spaces.
+    pub text: String,
+    /// The decoder's path score (log domain, more negative is worse). Comparable only between
+    /// hypotheses of the same audio.
+    pub score: i32,
+    /// The posterior probability of the sentence given the audio and the grammar, from 0 to 1
+    /// (PocketSphinx's lattice posterior). Near 1 when the grammar leaves no close alternative.
+    pub confidence: f64,
+}
+
+/// A word added to the decoder's dictionary with a pronunciation hark made up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pronunciation {
+    /// The word as the grammar has it.
+    pub word: String,
+    /// Its ARPAbet phones.
+    pub phones: String,
+}
+
+struct State {
+    decoder: Decoder,
+    /// The active search's name, once a grammar is set.
+    search: Option<String>,
+    /// Counts grammars set, to name each new search apart from the active one.
+    generation: u64,
+    pronounce_unknown_words: bool,
+}
+
+/// A PocketSphinx decoder and its grammar. `Send + Sync`; calls are serialized.
+pub struct Recognizer {
+    state: Mutex<State>,
+}
+
+impl std::fmt::Debug for Recognizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recognizer").finish_non_exhaustive()
+    }
+}
+
+impl Recognizer {
+    /// Loads the acoustic model and dictionary. Decoding needs a grammar
+    /// ([`Recognizer::set_grammar`]) first.
+    pub fn new(config: RecognizerConfig) -> Result<Recognizer, Error> {
+        if !config.model.join("mdef").is_file() {
+            return Err(Error::Model(config.model));
+        }
+        if !config.dictionary.is_file() {
+            return Err(Error::Dictionary(config.dictionary));
+        }
+        let (Some(model), Some(dictionary)) = (config.model.to_str(), config.dictionary.to_str())
+        else {
+            return Err(Error::Model(config.model));
+        };
+        let mut args = vec![("-hmm", model), ("-dict", dictionary)];
+        for (option, value) in DEFAULT_OPTIONS {
+            if !config.options.iter().any(|(o, _)| o == option) {
+                args.push((option, value));
+            }
+        }
+        args.extend(config.options.iter().map(|(o, v)| (o.as_str(), v.as_str())));
+        let mut decoder = Decoder::new(&args).ok_or_else(|| Error::Init(config.model.clone()))?;
+        for (word, phones) in &config.extra_words {
+            add_word(&mut decoder, word, phones, false)?;
+        }
+        Ok(Recognizer {
+            state: Mutex::new(State {
+                decoder,
+                search: None,
+                generation: 0,
+                pronounce_unknown_words: config.pronounce_unknown_words,
+            }),
+        })
+    }
+
+    /// Makes `jsgf` (a JSGF V1.0 grammar as text; its public rules are what can be said) the
+    /// grammar utterances are decoded against, replacing the previous one. Returns the words
+    /// that were missing from the dictionary and got a pronunciation from espeak-ng.
+    ///
+    /// A grammar that does not compile is an [`Error::Grammar`], and the previous grammar stays.
+    pub fn set_grammar(&self, jsgf: &str) -> Result<Vec<Pronunciation>, Error> {
+        check_jsgf(jsgf)?;
+        let mut state = self.lock();
+        let mut added = Vec::new();
+        let mut unknown = Vec::new();
+        for word in grammar_words(jsgf) {
+            if state.decoder.lookup(&word).is_none() {
+                unknown.push(word);
+            }
+        }
+        if !unknown.is_empty() && !state.pronounce_unknown_words {
+            return Err(Error::UnknownWords(unknown));
+        }
+        for word in unknown {
+            let phones = crate::pronounce::pronounce(&word)?;
+            add_word(&mut state.decoder, &word, &phones, false)?;
+            added.push(Pronunciation { word, phones });
+        }
+        state.generation += 1;
+        let name = format!("hark-{}", state.generation);
+        if !state.decoder.set_jsgf(&name, jsgf) {
+            return Err(Error::Grammar(
+                "PocketSphinx could not compile it (a syntax error, or a rule it cannot expand)"
+                    .to_owned(),
+            ));
+        }
+        if !state.decoder.set_search(&name) {
+            state.decoder.unset_search(&name);
+            return Err(Error::Decoder("ps_set_search"));
+        }
+        if let Some(old) = state.search.replace(name) {
+            state.decoder.unset_search(&old);
+        }
+        Ok(added)
+    }
+
+    /// Decodes one utterance (16 kHz mono samples, leading and trailing silence trimmed) against
+    /// the grammar. `Ok(None)` when no complete sentence of the grammar was found, or the buffer
+    /// is empty.
+    pub fn recognize(&self, samples: &[i16]) -> Result<Option<Transcript>, Error> {
+        let mut state = self.lock();
+        if state.search.is_none() {
+            return Err(Error::NoGrammar);
+        }
+        if samples.is_empty() {
+            return Ok(None);
+        }
+        let hypothesis = state.decoder.decode(samples).map_err(Error::Decoder)?;
+        Ok(hypothesis.map(|h| Transcript {
+            text: h.text.split_whitespace().collect::<Vec<_>>().join(" "),
+            score: h.score,
+            confidence: h.posterior.clamp(0.0, 1.0),
+        }))
+    }
+
+    /// The pronunciation of `word` in the decoder's dictionary (including words added), if any.
+    pub fn pronunciation(&self, word: &str) -> Option<String> {
+        self.lock().decoder.lookup(word)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave the decoder inconsistent: every decoder
+        // call completes or fails as a whole, and an utterance is always ended.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Adds `word`, as an alternative pronunciation (`word(2)`, ...) when the dictionary has it.
+fn add_word(decoder: &mut Decoder, word: &str, phones: &str, update: bool) -> Result<(), Error> {
+    let mut entry = word.to_owned();
+    let mut n = 2;
+    while decoder.lookup(&entry).is_some() {
+        entry = format!("{word}({n})");
+        n += 1;
+    }
+    if decoder.add_word(&entry, phones, update) {
+        Ok(())
+    } else {
+        Err(Error::Word {
+            word: word.to_owned(),
+            phones: phones.to_owned(),
+        })
+    }
+}
+
+/// Catches the common mistakes with a precise message, before PocketSphinx (whose own messages
+/// are silenced) sees the grammar.
+fn check_jsgf(jsgf: &str) -> Result<(), Error> {
+    if jsgf.contains('\0') {
+        return Err(Error::Grammar("it contains a NUL character".to_owned()));
+    }
+    let text = strip_comments(jsgf);
+    if !text.trim_start().starts_with("#JSGF") {
+        return Err(Error::Grammar(
+            "it does not start with a header such as `#JSGF V1.0;`".to_owned(),
+        ));
+    }
+    if !text
+        .split(';')
+        .any(|s| s.trim_start().starts_with("public"))
+    {
+        return Err(Error::Grammar("it has no public rule".to_owned()));
+    }
+    let (defined, referenced) = rule_names(&text);
+    if let Some(missing) = referenced.iter().find(|r| {
+        !defined.contains(r) && !["NULL", "VOID"].contains(&r.as_str()) && !r.contains('.')
+    }) {
+        return Err(Error::Grammar(format!(
+            "the rule <{missing}> is used but not defined"
+        )));
+    }
+    for (open, close) in [('(', ')'), ('[', ']'), ('<', '>'), ('{', '}')] {
+        let mut depth = 0i32;
+        for c in text.chars() {
+            if c == open {
+                depth += 1;
+            } else if c == close {
+                depth -= 1;
+            }
+            if depth < 0 {
+                break;
+            }
+        }
+        if depth != 0 {
+            return Err(Error::Grammar(format!(
+                "its `{open}` and `{close}` do not pair up"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The text without `//` and `/* */` comments. Weights (`/2/`) have single slashes and stay.
+fn strip_comments(jsgf: &str) -> String {
+    let mut out = String::with_capacity(jsgf.len());
+    let mut rest = jsgf;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("//") {
+            rest = after.find('\n').map_or("", |i| &after[i..]);
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            rest = after.find("*/").map_or("", |i| &after[i + 2..]);
+            out.push(' ');
+        } else {
+            let c = rest.chars().next().unwrap_or(' ');
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
+}
+
+/// The rules a grammar defines, and those its rule bodies use (names without `<>`).
+fn rule_names(text: &str) -> (Vec<String>, Vec<String>) {
+    let mut defined = Vec::new();
+    let mut referenced = Vec::new();
+    for statement in text.split(';') {
+        let Some((head, body)) = statement.split_once('=') else {
+            continue;
+        };
+        let names = |s: &str| -> Vec<String> {
+            s.split('<')
+                .skip(1)
+                .filter_map(|r| r.split_once('>').map(|(name, _)| name.trim().to_owned()))
+                .collect()
+        };
+        defined.extend(names(head));
+        referenced.extend(names(body));
+    }
+    (defined, referenced)
+}
+
+/// The words (terminals) of a JSGF grammar, each once, in order of appearance.
+fn grammar_words(jsgf: &str) -> Vec<String> {
+    let text = strip_comments(jsgf);
+    let mut words: Vec<String> = Vec::new();
+    for statement in text.split(';') {
+        let statement = statement.trim();
+        let Some((head, body)) = statement.split_once('=') else {
+            continue; // header, `grammar name`, `import <...>`
+        };
+        if !head.trim_end().ends_with('>') {
+            continue;
+        }
+        let mut plain = String::with_capacity(body.len());
+        let mut skip_until = None;
+        for c in body.chars() {
+            match skip_until {
+                Some(end) if c == end => skip_until = None,
+                Some(_) => {}
+                None => match c {
+                    '<' => skip_until = Some('>'),
+                    '{' => skip_until = Some('}'),
+                    '/' => skip_until = Some('/'),
+                    '|' | '(' | ')' | '[' | ']' | '*' | '+' | '"' => plain.push(' '),
+                    c => plain.push(c),
+                },
+            }
+        }
+        for word in plain.split_whitespace() {
+            if !words.iter().any(|w| w == word) {
+                words.push(word.to_owned());
+            }
+        }
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GRAMMAR: &str = "#JSGF V1.0;\n\
+        grammar test; // a comment\n\
+        /* another\n one */\n\
+        public <command> = (what time is it | set a timer for <number> minutes) {tag};\n\
+        <number> = one | /2/ two | zorblax;\n";
+
+    #[test]
+    fn finds_the_grammar_words() {
+        assert_eq!(
+            grammar_words(GRAMMAR),
+            [
+                "what", "time", "is", "it", "set", "a", "timer", "for", "minutes", "one", "two",
+                "zorblax"
+            ]
+        );
+    }
+
+    #[test]
+    fn checks_the_grammar_shape() {
+        assert!(check_jsgf(GRAMMAR).is_ok());
+        let missing_paren = GRAMMAR.replace("{tag}", "{tag");
+        assert!(matches!(check_jsgf(&missing_paren), Err(Error::Grammar(m)) if m.contains('{')));
+        assert!(matches!(
+            check_jsgf("grammar x; public <a> = b;"),
+            Err(Error::Grammar(_))
+        ));
+        assert!(
+            matches!(check_jsgf("#JSGF V1.0; grammar x; <a> = b;"), Err(Error::Grammar(m)) if m.contains("public"))
+        );
+    }
+}

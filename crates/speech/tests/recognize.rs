@@ -1,0 +1,259 @@
+//! The recognizer against speech synthesized by espeak-ng, and against bad input.
+
+use std::time::{Duration, Instant};
+
+use hark_speech::{Error, Recognizer, RecognizerConfig, Synthesizer};
+
+use crate::support::{recognizer, to_16k_trimmed};
+
+/// A dozen commands, written by hand in the shape hark's grammar compiler produces.
+const COMMANDS: &str = "#JSGF V1.0;
+grammar commands;
+
+public <command> = <time> | <timer> | <cancel> | <weather> | <lights> | <music> | <list>
+                 | <alarm> | <stop>;
+
+<time> = what time is it;
+<timer> = set a timer for <number> (minute | minutes);
+<number> = one | two | three | five | ten | twenty;
+<cancel> = cancel the timer;
+<weather> = what is the weather [like] today;
+<lights> = turn (on | off) the (kitchen | bedroom) lights;
+<music> = play some music | pause the music;
+<list> = add (milk | coffee | eggs) to the shopping list;
+<alarm> = wake me up at (six | seven | eight);
+<stop> = stop;
+";
+
+const SENTENCES: &[&str] = &[
+    "what time is it",
+    "set a timer for five minutes",
+    "cancel the timer",
+    "what is the weather like today",
+    "turn off the kitchen lights",
+    "play some music",
+    "add coffee to the shopping list",
+    "wake me up at seven",
+];
+
+#[test]
+fn recognizes_synthesized_commands_in_two_voices_at_two_speeds() {
+    let Some(recognizer) = recognizer() else {
+        return;
+    };
+    recognizer
+        .set_grammar(COMMANDS)
+        .expect("the grammar compiles");
+    let mut audio_secs = 0.0;
+    let mut decode = Duration::ZERO;
+    let mut wrong = Vec::new();
+    let mut total = 0;
+    for voice in ["en-us", "en"] {
+        for rate in [140, 200] {
+            let synthesizer = Synthesizer::new(voice, rate).expect("the voice exists");
+            for sentence in SENTENCES {
+                let audio = synthesizer.synthesize(sentence).expect("synthesized");
+                let samples = to_16k_trimmed(&audio);
+                audio_secs += samples.len() as f64 / 16_000.0;
+                let start = Instant::now();
+                let transcript = recognizer.recognize(&samples).expect("decoded");
+                decode += start.elapsed();
+                total += 1;
+                let heard = transcript.as_ref().map(|t| t.text.as_str());
+                if heard != Some(*sentence) {
+                    wrong.push(format!(
+                        "{voice} {rate} wpm: {sentence:?} heard as {heard:?}"
+                    ));
+                }
+                if let Some(t) = &transcript {
+                    assert!((0.0..=1.0).contains(&t.confidence), "{t:?}");
+                }
+            }
+        }
+    }
+    println!(
+        "decoded {total} commands, {audio_secs:.1} s of audio in {:.3} s: real-time factor {:.4}",
+        decode.as_secs_f64(),
+        decode.as_secs_f64() / audio_secs
+    );
+    println!("{} of {total} exactly right", total - wrong.len());
+    for line in &wrong {
+        println!("  {line}");
+    }
+    // espeak-ng is not the voice the acoustic model was trained on, and "five"/"two"/"three"
+    // or "minute"/"minutes" are near each other: ask for 90% exact, as a regression guard.
+    assert!(
+        wrong.len() * 10 <= total,
+        "{} of {total} misrecognized:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn a_made_up_word_gets_a_pronunciation_from_espeak() {
+    let Some(recognizer) = recognizer() else {
+        return;
+    };
+    assert_eq!(recognizer.pronunciation("zorblax"), None);
+    let added = recognizer
+        .set_grammar(
+            "#JSGF V1.0; grammar names;
+             public <call> = call (zorblax | zebra | the doctor | mom) [now];",
+        )
+        .expect("the grammar compiles");
+    assert_eq!(added.len(), 1, "{added:?}");
+    assert_eq!(added[0].word, "zorblax");
+    assert_eq!(added[0].phones, "Z AO R B L AE K S");
+    assert_eq!(
+        recognizer.pronunciation("zorblax").as_deref(),
+        Some("Z AO R B L AE K S")
+    );
+
+    for voice in ["en-us", "en"] {
+        let audio = Synthesizer::new(voice, 160)
+            .unwrap()
+            .synthesize("call zorblax")
+            .unwrap();
+        let transcript = recognizer
+            .recognize(&to_16k_trimmed(&audio))
+            .unwrap()
+            .expect("a sentence");
+        assert_eq!(transcript.text, "call zorblax", "{voice}");
+    }
+}
+
+#[test]
+fn extra_dictionary_words_are_used() {
+    let Some(_) = recognizer() else {
+        return;
+    };
+    let recognizer = Recognizer::new(
+        RecognizerConfig::debian_en_us()
+            .word("hark", "HH AA R K")
+            .word("frobnitz", "F R AA B N IH T S"),
+    )
+    .unwrap();
+    assert_eq!(
+        recognizer.pronunciation("frobnitz").as_deref(),
+        Some("F R AA B N IH T S")
+    );
+    // "hark" is in the dictionary already: the entry is an alternative.
+    assert_eq!(
+        recognizer.pronunciation("hark(2)").as_deref(),
+        Some("HH AA R K")
+    );
+
+    let mut config = RecognizerConfig::debian_en_us().word("bad", "XX YY");
+    assert!(matches!(
+        Recognizer::new(config.clone()),
+        Err(Error::Word { .. })
+    ));
+    config.extra_words.clear();
+    config.pronounce_unknown_words = false;
+    let strict = Recognizer::new(config).unwrap();
+    let refused = strict.set_grammar("#JSGF V1.0; grammar g; public <a> = call zorblax;");
+    assert!(
+        matches!(&refused, Err(Error::UnknownWords(w)) if w == &["zorblax"]),
+        "{refused:?}"
+    );
+}
+
+#[test]
+fn empty_tiny_and_silent_buffers_are_no_sentence() {
+    let Some(recognizer) = recognizer() else {
+        return;
+    };
+    assert!(matches!(
+        recognizer.recognize(&[0; 1600]),
+        Err(Error::NoGrammar)
+    ));
+    recognizer.set_grammar(COMMANDS).unwrap();
+    assert_eq!(recognizer.recognize(&[]).unwrap(), None);
+    assert_eq!(recognizer.recognize(&[100, -100, 5]).unwrap(), None);
+    // A second of digital silence may decode to nothing or to something; it must not fail.
+    recognizer.recognize(&[0; 16_000]).unwrap();
+    // And the decoder still works afterwards.
+    let audio = Synthesizer::new("en-us", 160)
+        .unwrap()
+        .synthesize("turn on the bedroom lights")
+        .unwrap();
+    let transcript = recognizer.recognize(&to_16k_trimmed(&audio)).unwrap();
+    assert_eq!(
+        transcript.map(|t| t.text).as_deref(),
+        Some("turn on the bedroom lights")
+    );
+}
+
+#[test]
+fn a_bad_grammar_is_a_clear_error_and_keeps_the_previous_one() {
+    let Some(recognizer) = recognizer() else {
+        return;
+    };
+    recognizer.set_grammar(COMMANDS).unwrap();
+    let bad = [
+        // caught before PocketSphinx
+        "public <a> = stop;",
+        "#JSGF V1.0; grammar g; <a> = stop;",
+        "#JSGF V1.0; grammar g; public <a> = (stop | go;",
+        // caught by PocketSphinx
+        "#JSGF V1.0; grammar g; public <a> = <undefined>;",
+        "#JSGF V1.0; grammar g; public <a> = stop | | go;",
+        "#JSGF V1.0; grammar g public <a> = stop;",
+    ];
+    for jsgf in bad {
+        let error = recognizer.set_grammar(jsgf).expect_err(jsgf);
+        assert!(matches!(error, Error::Grammar(_)), "{jsgf}: {error:?}");
+        assert!(error
+            .to_string()
+            .starts_with("the JSGF grammar was refused: "));
+    }
+    let audio = Synthesizer::new("en-us", 160)
+        .unwrap()
+        .synthesize("cancel the timer")
+        .unwrap();
+    let transcript = recognizer.recognize(&to_16k_trimmed(&audio)).unwrap();
+    assert_eq!(
+        transcript.map(|t| t.text).as_deref(),
+        Some("cancel the timer")
+    );
+}
+
+#[test]
+fn a_missing_model_is_named() {
+    let error = Recognizer::new(RecognizerConfig::new(
+        "/nonexistent/model",
+        "/nonexistent/dict",
+    ))
+    .unwrap_err();
+    assert!(matches!(error, Error::Model(_)), "{error:?}");
+    assert!(error.to_string().contains("/nonexistent/model"));
+}
+
+#[test]
+fn a_recognizer_is_shared_between_threads() {
+    let Some(recognizer) = recognizer() else {
+        return;
+    };
+    recognizer.set_grammar(COMMANDS).unwrap();
+    let samples: Vec<Vec<i16>> = SENTENCES[..4]
+        .iter()
+        .map(|s| {
+            to_16k_trimmed(
+                &Synthesizer::new("en-us", 170)
+                    .unwrap()
+                    .synthesize(s)
+                    .unwrap(),
+            )
+        })
+        .collect();
+    std::thread::scope(|scope| {
+        for (sentence, samples) in SENTENCES.iter().zip(&samples) {
+            let recognizer = &recognizer;
+            scope.spawn(move || {
+                let transcript = recognizer.recognize(samples).unwrap();
+                assert_eq!(transcript.map(|t| t.text).as_deref(), Some(*sentence));
+            });
+        }
+    });
+}

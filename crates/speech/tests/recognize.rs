@@ -257,3 +257,10 @@ fn a_recognizer_is_shared_between_threads() {
         }
     });
 }
+
+#[test]
+fn the_engines_can_be_shared_between_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Recognizer>();
+    send_sync::<Synthesizer>();
+}

@@ -9,7 +9,7 @@
 //! Decisions:
 //!
 //! - **One decoder, behind a `Mutex`.** A PocketSphinx decoder is not thread-safe (see
-//!   [`ffi`]), so [`Recognizer`] owns one and serializes calls on it; it is `Send + Sync` and can
+//!   `ffi.rs`), so [`Recognizer`] owns one and serializes calls on it; it is `Send + Sync` and can
 //!   sit in an `Arc`. A server that decodes several utterances at once creates one recognizer per
 //!   worker (each holds its own copy of the acoustic model, about 20 MB for en-us).
 //! - **No sentence is `None`, not an error.** When the search ends in a state that is not a

@@ -7,6 +7,8 @@
 #
 # What it sets up:
 #   - Debian packages to build the workspace (C toolchain, pkg-config);
+#   - the speech engines hark-speech links (PocketSphinx with its American English model,
+#     espeak-ng) and sox, which its tests use to resample and trim synthesized speech;
 #   - a Rust toolchain through rustup, only when no cargo is found;
 #   - a Python virtual environment at <repo>/.venv (or $HARK_VENV) with the packages pinned in
 #     scripts/python-requirements.txt: hassil and Home Assistant's grammar, the reference hark's
@@ -65,6 +67,12 @@ apt_install() {
 
 step_build_tools() {
 	apt_install build-essential pkg-config
+}
+
+# hark-speech links the system's PocketSphinx (0.8, with sphinxbase) and espeak-ng; build.rs finds
+# them with pkg-config.
+step_speech() {
+	apt_install pkg-config libpocketsphinx-dev pocketsphinx-en-us libespeak-ng-dev espeak-ng sox
 }
 
 step_rust() {
@@ -183,6 +191,7 @@ main() {
 	*) die "usage: scripts/setup.sh [run|test] (default: test)" ;;
 	esac
 	step_build_tools
+	step_speech
 	step_rust
 	# Only the tests and benchmarks compare against hassil and use PostgreSQL.
 	if [ "$purpose" = test ]; then

@@ -34,6 +34,7 @@ const SENTENCES: &[&str] = &[
     "play some music",
     "add coffee to the shopping list",
     "wake me up at seven",
+    "stop",
 ];
 
 #[test]
@@ -173,7 +174,13 @@ fn empty_tiny_and_silent_buffers_are_no_sentence() {
     assert_eq!(recognizer.recognize(&[100, -100, 5]).unwrap(), None);
     // A second of digital silence may decode to nothing or to something; it must not fail.
     recognizer.recognize(&[0; 16_000]).unwrap();
-    // And the decoder still works afterwards.
+    // And the decoder still works afterwards, for a one-word command too.
+    let audio = Synthesizer::new("en-us", 160)
+        .unwrap()
+        .synthesize("stop")
+        .unwrap();
+    let transcript = recognizer.recognize(&to_16k_trimmed(&audio)).unwrap();
+    assert_eq!(transcript.map(|t| t.text).as_deref(), Some("stop"));
     let audio = Synthesizer::new("en-us", 160)
         .unwrap()
         .synthesize("turn on the bedroom lights")

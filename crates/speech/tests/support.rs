@@ -39,8 +39,11 @@ pub fn to_16k_trimmed(audio: &Audio) -> Vec<i16> {
         .args(["-r", &rate, "-"])
         .args(raw)
         .args(["-r", "16000", "-"])
+        // Sound starts where 10 ms rise above 1% of full scale. With the usual 0.1 s, a short
+        // word lost its quiet edges ("stop": the /s/ and the burst of the /p/ after its
+        // closure), and a lone "stop" decoded to nothing in 10 of 12 voices and rates.
         .args([
-            "silence", "1", "0.1", "1%", "reverse", "silence", "1", "0.1", "1%", "reverse",
+            "silence", "1", "0.01", "1%", "reverse", "silence", "1", "0.01", "1%", "reverse",
         ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -2,7 +2,7 @@
 //! in process through FFI to the system libraries.
 //!
 //! - [`sphinx::Recognizer`] decodes an utterance (16 kHz mono `i16`) against a JSGF grammar
-//!   and returns the sentence and a confidence, or `None` when no sentence of the grammar fits.
+//!   and returns the sentence and its score, or `None` when no sentence of the grammar fits.
 //! - [`espeak::Synthesizer`] speaks text with a voice and a rate, whole or in chunks as they are
 //!   produced.
 //! - [`pronounce`] gives words missing from PocketSphinx's dictionary a pronunciation from

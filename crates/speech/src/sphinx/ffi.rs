@@ -3,7 +3,7 @@
 //!
 //! The declarations are written by hand from Debian's headers for PocketSphinx 0.8+5prealpha
 //! (`/usr/include/pocketsphinx/pocketsphinx.h`, `ps_search.h`) and sphinxbase
-//! (`cmd_ln.h`, `err.h`, `logmath.h`, `ckd_alloc.h`); no bindgen. PocketSphinx 5.x renamed most of
+//! (`cmd_ln.h`, `err.h`, `ckd_alloc.h`); no bindgen. PocketSphinx 5.x renamed most of
 //! this API (`ps_config_*`), so this module is tied to the 0.8 line that Debian and Ubuntu ship.
 //!
 //! Thread safety, as the library has it: a decoder keeps its whole search state inside the
@@ -36,12 +36,6 @@ struct Arg {
     _private: [u8; 0],
 }
 
-/// sphinxbase's `logmath_t`, opaque.
-#[repr(C)]
-struct LogMath {
-    _private: [u8; 0],
-}
-
 extern "C" {
     // pocketsphinx.h
     fn ps_args() -> *const Arg;
@@ -64,15 +58,14 @@ extern "C" {
     ) -> c_int;
     fn ps_end_utt(ps: *mut PsDecoder) -> c_int;
     fn ps_get_hyp(ps: *mut PsDecoder, out_best_score: *mut i32) -> *const c_char;
-    fn ps_get_prob(ps: *mut PsDecoder) -> i32;
-    fn ps_get_logmath(ps: *mut PsDecoder) -> *mut LogMath;
+    fn ps_get_n_frames(ps: *mut PsDecoder) -> c_int;
 
     // ps_search.h
     fn ps_set_jsgf_string(ps: *mut PsDecoder, name: *const c_char, jsgf: *const c_char) -> c_int;
     fn ps_set_search(ps: *mut PsDecoder, name: *const c_char) -> c_int;
     fn ps_unset_search(ps: *mut PsDecoder, name: *const c_char) -> c_int;
 
-    // sphinxbase: cmd_ln.h, err.h, logmath.h, ckd_alloc.h
+    // sphinxbase: cmd_ln.h, err.h, ckd_alloc.h
     fn cmd_ln_parse_r(
         inout: *mut CmdLn,
         defn: *const Arg,
@@ -82,7 +75,6 @@ extern "C" {
     ) -> *mut CmdLn;
     fn cmd_ln_free_r(cmdln: *mut CmdLn) -> c_int;
     fn err_set_logfp(stream: *mut c_void);
-    fn logmath_exp(lmath: *mut LogMath, logb_p: c_int) -> f64;
     fn ckd_free(ptr: *mut c_void);
 }
 
@@ -113,8 +105,10 @@ unsafe impl Send for Decoder {}
 #[derive(Debug)]
 pub(crate) struct Hypothesis {
     pub(crate) text: String,
+    /// The path score, in the decoder's internal log units.
     pub(crate) score: i32,
-    pub(crate) posterior: f64,
+    /// 10 ms frames searched.
+    pub(crate) frames: u32,
 }
 
 impl Decoder {
@@ -239,11 +233,13 @@ impl Decoder {
             if text.is_empty() {
                 return Ok(None);
             }
-            let posterior = logmath_exp(ps_get_logmath(ps), ps_get_prob(ps));
+            // The lattice posterior (ps_get_prob) is not used: with a grammar search it came out
+            // as 1.0 for every test utterance, so it tells nothing.
+            let frames = u32::try_from(ps_get_n_frames(ps)).unwrap_or(0);
             Ok(Some(Hypothesis {
                 text,
                 score,
-                posterior,
+                frames,
             }))
         }
     }

@@ -105,16 +105,26 @@ impl RecognizerConfig {
 }
 
 /// What was recognized in an utterance.
+///
+/// There is no calibrated confidence yet: PocketSphinx's lattice posterior came out as 1.0 for
+/// every result of the grammar search in the tests, so it is not passed on. The path score is; per
+/// frame it is the raw material for rejecting a poor match (to be tuned on recordings).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Transcript {
     /// The words of the best complete sentence of the grammar, separated by single spaces.
     pub text: String,
-    /// The decoder's path score (log domain, more negative is worse). Comparable only between
-    /// hypotheses of the same audio.
+    /// The best path's score (acoustic and grammar) in the decoder's internal log units:
+    /// negative, nearer 0 is a closer match.
     pub score: i32,
-    /// The posterior probability of the sentence given the audio and the grammar, from 0 to 1
-    /// (PocketSphinx's lattice posterior). Near 1 when the grammar leaves no close alternative.
-    pub confidence: f64,
+    /// The 10 ms frames decoded.
+    pub frames: u32,
+}
+
+impl Transcript {
+    /// [`Transcript::score`] per frame, comparable between utterances of different lengths.
+    pub fn score_per_frame(&self) -> f64 {
+        f64::from(self.score) / f64::from(self.frames.max(1))
+    }
 }
 
 /// A word added to the decoder's dictionary with a pronunciation hark made up.
@@ -237,7 +247,7 @@ impl Recognizer {
         Ok(hypothesis.map(|h| Transcript {
             text: h.text.split_whitespace().collect::<Vec<_>>().join(" "),
             score: h.score,
-            confidence: h.posterior.clamp(0.0, 1.0),
+            frames: h.frames,
         }))
     }
 

@@ -49,13 +49,11 @@ fn chunks_come_as_produced_and_add_up_to_the_whole() {
         .unwrap();
     assert_eq!(rate, 22_050);
     assert!(chunks.len() > 3, "{} chunks", chunks.len());
-    // espeak-ng's noise sources are random, so two syntheses differ by a few samples.
+    // Two syntheses of one text are not identical: espeak-ng's noise sources are random, and a
+    // synthesis carries about 10 ms of state from the one before (seen after another voice).
     let whole = synthesizer.synthesize(text).unwrap();
     let (chunked, whole) = (chunks.concat().len(), whole.samples.len());
-    assert!(
-        chunked.abs_diff(whole) < whole / 100,
-        "{chunked} vs {whole}"
-    );
+    assert!(chunked.abs_diff(whole) < whole / 20, "{chunked} vs {whole}");
 }
 
 #[test]
@@ -105,10 +103,10 @@ fn synthesizers_on_many_threads_take_turns() {
                 let synthesizer = Synthesizer::new(voice, 180).unwrap();
                 for _ in 0..3 {
                     let audio = synthesizer.synthesize("stop the music").unwrap();
-                    // Same voice, same length (espeak-ng's noise makes samples differ a little).
+                    // Same voice, same length, within the small drift noted above.
                     if voice == "en" {
                         let (got, want) = (audio.samples.len(), expected.samples.len());
-                        assert!(got.abs_diff(want) < want / 100, "{got} vs {want}");
+                        assert!(got.abs_diff(want) < want / 20, "{got} vs {want}");
                     }
                 }
             });
@@ -128,12 +126,12 @@ fn a_panic_in_the_chunk_callback_propagates_and_the_engine_still_works() {
             .unwrap();
     });
     assert!(caught.is_err());
-    // Nothing of the stopped synthesis is left over for the next one.
+    // Nothing of the stopped synthesis (seconds of speech) is left over for the next one.
     let fresh = Synthesizer::new("en-us", 175)
         .unwrap()
         .synthesize("still here")
         .unwrap();
     let after = synthesizer.synthesize("still here").unwrap();
     let (got, want) = (after.samples.len(), fresh.samples.len());
-    assert!(got.abs_diff(want) < want / 100, "{got} vs {want}");
+    assert!(got.abs_diff(want) < want / 20, "{got} vs {want}");
 }

@@ -45,8 +45,9 @@ pub enum Error {
     /// The pronunciation dictionary is missing.
     #[error("no pronunciation dictionary at {} (Debian: apt-get install pocketsphinx-en-us)", .0.display())]
     Dictionary(PathBuf),
-    /// PocketSphinx refused to load the model.
-    #[error("PocketSphinx could not load the acoustic model in {}", .0.display())]
+    /// PocketSphinx refused its configuration: a model it cannot read, or an option in
+    /// `RecognizerConfig::options` it does not know or accept.
+    #[error("PocketSphinx refused its configuration (the acoustic model in {}, or an unknown or invalid option)", .0.display())]
     Init(PathBuf),
     /// A dictionary entry was refused (a phone the acoustic model does not have).
     #[error("PocketSphinx refused the pronunciation {phones:?} of {word:?} (phones must be ARPAbet phones of the acoustic model)")]

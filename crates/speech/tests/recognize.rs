@@ -246,6 +246,20 @@ fn a_missing_model_is_named() {
 }
 
 #[test]
+fn an_unknown_option_is_refused() {
+    let Some(_) = recognizer() else {
+        return;
+    };
+    let mut config = RecognizerConfig::debian_en_us();
+    config
+        .options
+        .push(("-no-such-option".to_owned(), "1".to_owned()));
+    let error = Recognizer::new(config).unwrap_err();
+    assert!(matches!(error, Error::Init(_)), "{error:?}");
+    assert!(error.to_string().contains("option"));
+}
+
+#[test]
 fn a_recognizer_is_shared_between_threads() {
     let Some(recognizer) = recognizer() else {
         return;

@@ -1,0 +1,2 @@
+//! hark-audio's integration tests, one binary: each module tests one part through the public
+//! API.

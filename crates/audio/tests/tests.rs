@@ -1,2 +1,3 @@
 //! hark-audio's integration tests, one binary: each module tests one part through the public
 //! API.
+mod wav;

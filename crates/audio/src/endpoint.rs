@@ -8,14 +8,18 @@
 //!
 //! - a frame is **speech** when it is louder than [`Config::min_level_dbfs`] and either stands
 //!   [`Config::threshold_db`] above the noise floor, or stands [`Config::weak_threshold_db`]
-//!   above it with a zero-crossing rate at least [`Config::zcr_difference`] away from the
-//!   background's. The second rule catches quiet syllables in noise: a vowel 4 dB above white
-//!   noise changes the crossing rate a lot more than it changes the level.
+//!   above it with a zero-crossing rate away from the background's by at least
+//!   [`Config::zcr_difference`] and by four times the background's own frame-to-frame
+//!   variation (pink noise's rate wanders far more than white noise's). The second rule
+//!   catches quiet syllables in noise: a vowel 4 dB above white noise changes the crossing rate
+//!   a lot more than it changes the level.
 //! - the **noise floor** starts at the first frame's level (or a seed, see [`Endpointer::seeded`])
-//!   and follows the frames that are not speech: down fast (30% of the gap per frame), up slowly
-//!   (5% per frame). During speech it creeps up by 0.02 dB per frame (1 dB a second), so a
-//!   lasting rise of the background ends an utterance eventually instead of never; the maximum
-//!   utterance length bounds that wait anyway.
+//!   and follows the frames that are neither speech nor inside an utterance (the pauses between
+//!   words are not background): down by 10% of the gap per frame, up by 5%, so it settles a
+//!   little below the background's average level. The background's crossing rate and its
+//!   variation follow the same frames. Otherwise the floor creeps up by 0.02 dB per frame (1 dB
+//!   a second), so a lasting rise of the background ends an utterance eventually instead of
+//!   never; the maximum utterance length bounds that wait anyway.
 //!
 //! # Events
 //!
@@ -28,9 +32,9 @@
 //!
 //! # Whole buffers
 //!
-//! [`segments`] runs the same endpointer over a buffer with the floor seeded from its quietest
-//! tenth of frames (so a clip that opens with speech is judged against its pauses, not against
-//! that speech), and [`trim`] keeps from the first start to the last end, widened by
+//! [`segments`] runs the same endpointer over a buffer with the background seeded from its
+//! quietest fifth of frames (so a clip that opens with speech is judged against its pauses,
+//! not against that speech), and [`trim`] keeps from the first start to the last end, widened by
 //! [`Config::padding`] (200 ms) on each side. A buffer with no speech gives `None`: the caller
 //! says "I didn't hear anything".
 //!
@@ -135,6 +139,8 @@ pub struct Endpointer {
     position: usize,
     floor: Option<f32>,
     noise_zcr: f32,
+    /// Mean absolute deviation of the background's zero-crossing rate.
+    noise_zcr_dev: f32,
     state: State,
 }
 
@@ -147,6 +153,7 @@ impl Endpointer {
             position: 0,
             floor: None,
             noise_zcr: 0.0,
+            noise_zcr_dev: 0.0,
             state: State::Silence {
                 run: 0,
                 run_start: 0,
@@ -154,11 +161,13 @@ impl Endpointer {
         }
     }
 
-    /// An endpointer whose background starts at `floor_dbfs` with zero-crossing rate `zcr`.
-    pub fn seeded(config: Config, floor_dbfs: f32, zcr: f32) -> Endpointer {
+    /// An endpointer whose background starts at `floor_dbfs`, with a zero-crossing rate of
+    /// `zcr` that varies from frame to frame by `zcr_deviation` (mean absolute deviation).
+    pub fn seeded(config: Config, floor_dbfs: f32, zcr: f32, zcr_deviation: f32) -> Endpointer {
         let mut e = Endpointer::new(config);
         e.floor = Some(floor_dbfs);
         e.noise_zcr = zcr;
+        e.noise_zcr_dev = zcr_deviation;
         e
     }
 
@@ -222,15 +231,20 @@ impl Endpointer {
         };
         let c = &self.config;
         let margin = level - floor;
+        let zcr_needed = c.zcr_difference.max(4.0 * self.noise_zcr_dev);
+
         let speech = level > c.min_level_dbfs
             && (margin >= c.threshold_db
-                || (margin >= c.weak_threshold_db
-                    && (zcr - self.noise_zcr).abs() >= c.zcr_difference));
-        self.floor = Some(if speech {
+                || (margin >= c.weak_threshold_db && (zcr - self.noise_zcr).abs() >= zcr_needed));
+        // Inside an utterance, the pauses between words are not background: learning from them
+        // would raise the floor until the words themselves fall below it.
+        let in_utterance = matches!(self.state, State::Speech { .. });
+        self.floor = Some(if speech || in_utterance {
             floor + 0.02
         } else {
+            self.noise_zcr_dev += 0.05 * ((zcr - self.noise_zcr).abs() - self.noise_zcr_dev);
             self.noise_zcr += 0.05 * (zcr - self.noise_zcr);
-            floor + if level < floor { 0.3 } else { 0.05 } * (level - floor)
+            floor + if level < floor { 0.1 } else { 0.05 } * (level - floor)
         });
 
         let min_frames = samples_in(c.min_speech).div_ceil(FRAME).max(1);
@@ -322,10 +336,13 @@ pub fn segments(samples: &[i16], config: Config) -> Vec<Range<usize>> {
         return Vec::new();
     }
     frames.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let quiet = &frames[..frames.len().div_ceil(10)];
-    let floor = quiet.iter().map(|f| f.0).sum::<f32>() / quiet.len() as f32;
-    let zcr = quiet.iter().map(|f| f.1).sum::<f32>() / quiet.len() as f32;
-    let mut endpointer = Endpointer::seeded(config, floor, zcr);
+    let quiet = &frames[..frames.len().div_ceil(5)];
+    let mean =
+        |f: &dyn Fn(&(f32, f32)) -> f32| quiet.iter().map(f).sum::<f32>() / quiet.len() as f32;
+    let floor = mean(&|f| f.0);
+    let zcr = mean(&|f| f.1);
+    let zcr_deviation = mean(&|f| (f.1 - zcr).abs());
+    let mut endpointer = Endpointer::seeded(config, floor, zcr, zcr_deviation);
     let mut events = endpointer.push(samples);
     events.extend(endpointer.finish());
     let mut out = Vec::new();

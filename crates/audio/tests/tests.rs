@@ -1,3 +1,7 @@
 //! hark-audio's integration tests, one binary: each module tests one part through the public
 //! API.
+
+mod support;
+
+mod endpoint;
 mod wav;

@@ -3,5 +3,6 @@
 
 mod support;
 
+mod denoise;
 mod endpoint;
 mod wav;

@@ -31,7 +31,8 @@ const RESOLUTION: usize = 256;
 /// Converts `input`, sampled at `from` Hz, to `to` Hz.
 ///
 /// Samples are floats in any scale (the filter is linear). Returns the input unchanged when the
-/// rates are equal, and an empty vector for empty input or a rate of zero.
+/// rates are equal, and an empty vector for empty input or a rate of zero. The output has
+/// `ceil(len * to / from)` samples; beyond both ends the input is taken as silence.
 pub fn resample(input: &[f32], from: u32, to: u32) -> Vec<f32> {
     if from == to {
         return input.to_vec();
@@ -39,17 +40,133 @@ pub fn resample(input: &[f32], from: u32, to: u32) -> Vec<f32> {
     if input.is_empty() || from == 0 || to == 0 {
         return Vec::new();
     }
-    Kernel::new(from, to).apply(input)
+    let mut resampler = Resampler::new(from, to);
+    let mut out =
+        Vec::with_capacity((input.len() as u64 * u64::from(to)).div_ceil(u64::from(from)) as usize);
+    resampler.push(input, &mut out);
+    resampler.finish(&mut out);
+    out
+}
+
+/// A streaming resampler: push input in pieces of any size and get the output samples that
+/// are ready. Pushing a buffer in pieces and then finishing gives exactly what [`resample`]
+/// gives for the whole buffer; each output waits for about `half_width` input samples after
+/// it (3 ms between 16 and 48 kHz).
+#[derive(Debug, Clone)]
+pub struct Resampler {
+    kernel: Kernel,
+    /// Input not yet consumed; `input[0]` is input sample number `offset`.
+    input: Vec<f32>,
+    offset: u64,
+    received: u64,
+    /// Number of the next output sample.
+    produced: u64,
+    scratch: Vec<f32>,
+}
+
+impl Resampler {
+    /// A resampler from `from` Hz to `to` Hz. A rate of zero is taken as 1 Hz (the output is
+    /// meaningless, but nothing panics).
+    pub fn new(from: u32, to: u32) -> Resampler {
+        let kernel = Kernel::new(from.max(1), to.max(1));
+        let scratch = vec![0.0; kernel.width];
+        Resampler {
+            kernel,
+            input: Vec::new(),
+            offset: 0,
+            received: 0,
+            produced: 0,
+            scratch,
+        }
+    }
+
+    /// Feeds `samples`; appends to `out` every output sample whose input is now all here.
+    pub fn push(&mut self, samples: &[f32], out: &mut Vec<f32>) {
+        self.input.extend_from_slice(samples);
+        self.received += samples.len() as u64;
+        let (from, to, reach) = (self.kernel.from, self.kernel.to, self.kernel.reach as u64);
+        loop {
+            let whole = self.produced * from / to;
+            // The last input sample the next output needs.
+            if whole + reach + 1 >= self.received {
+                break;
+            }
+            self.emit(out);
+        }
+        self.compact();
+    }
+
+    /// Ends the input: appends the remaining output samples, taking the input after the end as
+    /// silence, for `ceil(received * to / from)` in all. The resampler can then be reused for a
+    /// new stream.
+    pub fn finish(&mut self, out: &mut Vec<f32>) {
+        let total = (self.received * self.kernel.to).div_ceil(self.kernel.from);
+        while self.produced < total {
+            self.emit(out);
+        }
+        self.input.clear();
+        (self.offset, self.received, self.produced) = (0, 0, 0);
+    }
+
+    /// Computes output sample `produced` from the input present (absent input is silence).
+    fn emit(&mut self, out: &mut Vec<f32>) {
+        let k = &self.kernel;
+        let pos = self.produced * k.from;
+        let whole = pos / k.to;
+        let rem = pos % k.to;
+        let weights: &[f32] = match &k.rows {
+            Some(rows) => {
+                let p = (rem / k.step) as usize;
+                &rows[p * k.width..(p + 1) * k.width]
+            }
+            None => {
+                k.weights_at(rem as f64 / k.to as f64, &mut self.scratch);
+                &self.scratch
+            }
+        };
+        // Absolute input index of weights[0], and the part of the row inside the input held.
+        let lo = whole as i64 - k.reach as i64;
+        let first = lo.max(self.offset as i64);
+        let last = (lo + k.width as i64).min(self.received as i64);
+        let value = if first < last {
+            let skip = (first - lo) as usize;
+            let start = (first - self.offset as i64) as usize;
+            let n = (last - first) as usize;
+            dot(&self.input[start..start + n], &weights[skip..skip + n])
+        } else {
+            0.0
+        };
+        out.push(value);
+        self.produced += 1;
+    }
+
+    /// Drops input that no later output needs.
+    fn compact(&mut self) {
+        let k = &self.kernel;
+        let needed = (self.produced * k.from / k.to).saturating_sub(k.reach as u64);
+        if needed > self.offset {
+            let drop = ((needed - self.offset) as usize).min(self.input.len());
+            self.input.drain(..drop);
+            self.offset += drop as u64;
+        }
+    }
 }
 
 /// The windowed-sinc kernel for one rate pair, in units of input samples.
+#[derive(Debug, Clone)]
 struct Kernel {
     from: u64,
     to: u64,
+    /// Input samples the kernel reaches on each side of an output instant (rounded up).
+    reach: usize,
+    /// Weights per output sample: input offsets `-reach ..= reach + 1`.
+    width: usize,
+    /// `gcd(from, to)`: output instants fall on multiples of `step / to` of an input sample.
+    step: u64,
+    /// One row of `width` weights per fraction of an input sample, when there are few.
+    rows: Option<Vec<f32>>,
     /// Cutoff in cycles per input sample.
     cutoff: f64,
-    /// Half width of the kernel in input samples.
-    half_width: f64,
     /// Kernel values at `t = i / (RESOLUTION * 2 * cutoff)`, for `t` from 0 to `half_width`.
     table: Vec<f32>,
 }
@@ -85,12 +202,38 @@ impl Kernel {
                 (2.0 * cutoff * sinc * window) as f32
             })
             .collect();
-        Kernel {
+        let reach = half_width.ceil() as usize;
+        let width = 2 * reach + 2;
+        let step = gcd(u64::from(from), u64::from(to));
+        let mut kernel = Kernel {
             from: u64::from(from),
             to: u64::from(to),
+            reach,
+            width,
+            step,
+            rows: None,
             cutoff,
-            half_width,
             table,
+        };
+        // Between common rates an output instant falls on one of a few fractions of an input
+        // sample (3 from 16 to 48 kHz, 160 from 44.1 to 16 kHz): one row of weights per
+        // fraction makes each output sample a plain dot product. Odd rates with too many
+        // fractions compute their row for each output sample instead.
+        let phases = (u64::from(to) / step) as usize;
+        if phases * width <= 1 << 20 {
+            let mut rows = vec![0.0f32; phases * width];
+            for (p, row) in rows.chunks_exact_mut(width).enumerate() {
+                kernel.weights_at(p as f64 / phases as f64, row);
+            }
+            kernel.rows = Some(rows);
+        }
+        kernel
+    }
+
+    /// The weights for an output instant `frac` of an input sample past an input sample.
+    fn weights_at(&self, frac: f64, row: &mut [f32]) {
+        for (j, w) in row.iter_mut().enumerate() {
+            *w = self.at(j as f64 - self.reach as f64 - frac);
         }
     }
 
@@ -103,63 +246,6 @@ impl Kernel {
         }
         let frac = (pos - i as f64) as f32;
         self.table[i] + (self.table[i + 1] - self.table[i]) * frac
-    }
-
-    fn apply(&self, input: &[f32]) -> Vec<f32> {
-        let len = input.len();
-        let out_len = (len as u64 * self.to).div_ceil(self.from) as usize;
-        let reach = self.half_width.ceil() as usize;
-        // Weights for input offsets -reach ..= reach + 1 around the output instant.
-        let width = 2 * reach + 2;
-        let step = gcd(self.from, self.to);
-        let phases = (self.to / step) as usize;
-        let weights_at = |frac: f64, row: &mut [f32]| {
-            for (j, w) in row.iter_mut().enumerate() {
-                *w = self.at(j as f64 - reach as f64 - frac);
-            }
-        };
-        // Between common rates an output instant falls on one of a few fractions of an input
-        // sample (3 from 16 to 48 kHz, 160 from 44.1 to 16 kHz): one row of weights per
-        // fraction makes each output sample a plain dot product. Odd rates with too many
-        // fractions compute their row for each output sample instead.
-        let rows = (phases * width <= 1 << 20).then(|| {
-            let mut rows = vec![0.0f32; phases * width];
-            for (p, row) in rows.chunks_exact_mut(width).enumerate() {
-                weights_at(p as f64 / phases as f64, row);
-            }
-            rows
-        });
-        let mut scratch = vec![0.0f32; width];
-        let mut out = Vec::with_capacity(out_len);
-        for n in 0..out_len as u64 {
-            let pos = n * self.from;
-            let whole = (pos / self.to) as usize;
-            let rem = pos % self.to;
-            let weights: &[f32] = match &rows {
-                Some(rows) => {
-                    let p = (rem / step) as usize;
-                    &rows[p * width..(p + 1) * width]
-                }
-                None => {
-                    weights_at(rem as f64 / self.to as f64, &mut scratch);
-                    &scratch
-                }
-            };
-            // Input index of weights[0], and the part of the row that falls inside the input.
-            let lo = whole as isize - reach as isize;
-            let first = lo.max(0) as usize;
-            let last = ((lo + width as isize).max(0) as usize).min(len);
-            if first >= last {
-                out.push(0.0);
-                continue;
-            }
-            let skip = (first as isize - lo) as usize;
-            out.push(dot(
-                &input[first..last],
-                &weights[skip..skip + (last - first)],
-            ));
-        }
-        out
     }
 }
 
@@ -264,11 +350,39 @@ mod tests {
     }
 
     #[test]
+    fn streaming_in_pieces_gives_what_the_whole_buffer_gives() {
+        let input = tone(1000.0, 44_100, 0.3, 0.5);
+        for (from, to) in [
+            (44_100, 16_000),
+            (16_000, 48_000),
+            (48_000, 16_000),
+            (44_101, 16_000),
+        ] {
+            let input = &input[..(from as usize / 5).min(input.len())];
+            let whole = resample(input, from, to);
+            let mut resampler = Resampler::new(from, to);
+            for round in 0..2 {
+                let mut pieces = Vec::new();
+                for piece in input.chunks(97) {
+                    resampler.push(piece, &mut pieces);
+                }
+                resampler.finish(&mut pieces);
+                // Reused after finishing, it starts afresh.
+                assert_eq!(pieces, whole, "{from} -> {to}, round {round}");
+            }
+        }
+    }
+
+    #[test]
     fn edge_cases_do_not_panic() {
         assert!(resample(&[], 48_000, 16_000).is_empty());
         assert_eq!(resample(&[1.0, 2.0], 16_000, 16_000), vec![1.0, 2.0]);
         assert_eq!(resample(&[1.0], 8_000, 16_000).len(), 2);
         assert_eq!(resample(&[1.0], 192_000, 16_000).len(), 1);
         assert!(resample(&[1.0], 0, 16_000).is_empty());
+        let mut out = Vec::new();
+        let mut odd = Resampler::new(0, 0);
+        odd.push(&[1.0, 2.0], &mut out);
+        odd.finish(&mut out);
     }
 }

@@ -1,6 +1,6 @@
 //! RNNoise lowers stationary noise and keeps speech.
 
-use hark_audio::denoise::{denoise, NoiseSuppression};
+use hark_audio::denoise::{denoise, Denoiser, NoiseSuppression};
 use hark_audio::levels::rms_dbfs;
 use hark_audio::mix::{self, mix_at_snr, Color};
 
@@ -81,4 +81,28 @@ fn off_passes_audio_through_and_empty_stays_empty() {
     assert!(denoise(&[]).is_empty());
     assert_eq!(denoise(&[1, 2, 3]).len(), 3);
     assert_eq!(NoiseSuppression::default(), NoiseSuppression::Rnnoise);
+}
+
+#[test]
+fn a_stream_in_pieces_is_denoised_as_the_whole_buffer() {
+    let audio = concat(&[silence(300), speech_like(400, 12_000.0), silence(200)]);
+    let noisy = mix_at_snr(&audio, &mix::noise(Color::White, 4, 4000, -40.0), 10.0)
+        .unwrap()
+        .samples;
+    let whole = denoise(&noisy);
+    for piece in [1, 160, 333, 4096] {
+        let mut denoiser = Denoiser::new();
+        let mut streamed = Vec::new();
+        for chunk in noisy.chunks(piece) {
+            streamed.extend(denoiser.push(chunk));
+            // Never more out than in.
+            assert!(streamed.len() <= noisy.len());
+        }
+        streamed.extend(denoiser.finish());
+        assert_eq!(streamed, whole, "pieces of {piece}");
+    }
+    // Output comes while the stream goes on, about 16 ms behind.
+    let mut denoiser = Denoiser::new();
+    let out = denoiser.push(&noisy[..12_000]);
+    assert!(out.len() >= 12_000 - 16 * 25, "{}", out.len());
 }

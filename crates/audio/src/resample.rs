@@ -7,8 +7,9 @@
 //! The filter, fixed for every ratio:
 //! - passband flat to 90% of the lower of the two Nyquist frequencies (7.2 kHz when going to
 //!   16 kHz), stopband from that Nyquist frequency on (8 kHz);
-//! - Kaiser window with beta 7.86, designed for 80 dB of stopband attenuation (tests check
-//!   at least 60 dB for a 10 kHz tone at 48 kHz);
+//! - Kaiser window with beta 7.86, designed for 80 dB of stopband attenuation; measured from
+//!   48 kHz: 7.2 kHz passes at 0.0 dB, 8.5 kHz is 87 dB down, 9 to 20 kHz 100 dB or more (the
+//!   tests ask for 75).
 //! - the kernel is tabulated once per conversion at 256 points per zero crossing and linearly
 //!   interpolated, about 48 zero crossings each side; for the fractions of an input sample that
 //!   output instants fall on (few, between common rates) rows of weights are precomputed, so
@@ -326,7 +327,7 @@ mod tests {
     }
 
     #[test]
-    fn a_tone_above_8khz_at_48khz_is_attenuated_by_at_least_60_db() {
+    fn a_tone_above_8khz_at_48khz_is_attenuated_by_at_least_75_db() {
         for freq in [8_500.0, 10_000.0, 15_000.0, 20_000.0] {
             let input = tone(freq, 48_000, 1.0, 0.5);
             let out = resample(&input, 48_000, 16_000);
@@ -335,7 +336,7 @@ mod tests {
             let rms_out =
                 (mid.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>() / mid.len() as f64).sqrt();
             let db = 20.0 * (rms_out / rms_in).log10();
-            assert!(db < -60.0, "{freq} Hz only attenuated to {db:.1} dB");
+            assert!(db < -75.0, "{freq} Hz only attenuated to {db:.1} dB");
         }
     }
 

@@ -23,11 +23,12 @@ pub enum Error {
     /// The data chunk holds no complete sample frame.
     #[error("the audio is empty: the WAV file holds no samples")]
     Empty,
-    /// The header announces more audio than the caller's limit; nothing was decoded.
-    #[error("the audio is too long: {seconds:.1} s, the limit is {limit:.1} s")]
+    /// The audio is longer than the caller's limit; nothing was decoded.
+    #[error("the audio is too long: {}the limit is {limit:.1} s", Seconds(*seconds))]
     TooLong {
-        /// Duration the header announces, in seconds.
-        seconds: f64,
+        /// Duration the header announces, in seconds; `None` when the header did not say
+        /// (a streaming placeholder) and the data went past the limit.
+        seconds: Option<f64>,
         /// The caller's limit, in seconds.
         limit: f64,
     },
@@ -51,6 +52,18 @@ impl Error {
             Error::TooLong { .. } => "audio_too_long",
             Error::Mix(_) => "bad_mix",
             Error::Io(_) => "audio_io",
+        }
+    }
+}
+
+/// How long audio was, for [`Error::TooLong`]'s message.
+struct Seconds(Option<f64>);
+
+impl std::fmt::Display for Seconds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(seconds) => write!(f, "{seconds:.1} s, "),
+            None => Ok(()),
         }
     }
 }

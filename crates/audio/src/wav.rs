@@ -23,12 +23,14 @@
 //!   [`Error::BadHeader`].
 //! - No complete sample frame in the data: [`Error::Empty`].
 //! - **A data chunk longer than the input is accepted**: what is present is decoded and
-//!   [`Decoded::truncated`] says so. A streamed upload cut short, or written by a tool that put a
-//!   placeholder size (0xFFFFFFFF) in the header, is common and its audio is still good. A
-//!   partial last sample frame is dropped.
+//!   [`Decoded::truncated`] says so. A streamed upload cut short is common and its audio is
+//!   still good. A partial last sample frame is dropped. A data size of 0x7FFF0000 or more is
+//!   taken as the placeholder of a writer that could not seek back (0xFFFFFFFF, 0x7FFFFFFF):
+//!   the data runs to the end of the input.
 //! - [`Limits::max_duration`] is checked against the duration the header announces, before any
 //!   sample is decoded: a 10-minute upload is [`Error::TooLong`] at once. When the header's size
-//!   is the placeholder, at most the limit is read, and more is refused the same way.
+//!   is a placeholder, at most the limit (and one frame) is read, and more is refused the same
+//!   way.
 
 use std::io::{self, Read, Write};
 use std::time::Duration;
@@ -205,8 +207,10 @@ pub fn read_from<R: Read>(mut reader: R, limits: Limits) -> Result<Decoded, Erro
     }
 }
 
-/// Placeholder size some streaming writers put in the data chunk header.
-const UNKNOWN_SIZE: u32 = u32::MAX;
+/// Data sizes from here up are placeholders that streaming writers put in a header they cannot
+/// go back to fix (0xFFFFFFFF and 0x7FFFFFFF are in use): the size is unknown, the
+/// data runs to the end of the input. Nothing hark reads is 2 GiB.
+const PLACEHOLDER_SIZE: u32 = 0x7FFF_0000;
 
 fn read_data<R: Read>(
     reader: R,
@@ -214,46 +218,42 @@ fn read_data<R: Read>(
     size: u32,
     limits: Limits,
 ) -> Result<Decoded, Error> {
-    let block = format.sample_format.bytes() * usize::from(format.channels);
+    let block = (format.sample_format.bytes() * usize::from(format.channels)) as u64;
     let rate = u64::from(format.sample_rate);
+    let known = size < PLACEHOLDER_SIZE;
     let mut budget = u64::from(size);
+    let mut allowed = None;
     if let Some(limit) = limits.max_duration {
-        // Frames the limit allows, plus one so that anything longer is seen to be longer.
         let allowed_frames = (limit.as_secs_f64() * rate as f64).floor() as u64;
-        let announced = u64::from(size) / block as u64;
-        if size != UNKNOWN_SIZE && announced > allowed_frames {
-            return Err(too_long(announced, rate, limit));
+        let announced = u64::from(size) / block;
+        if known && announced > allowed_frames {
+            return Err(Error::TooLong {
+                seconds: Some(announced as f64 / rate as f64),
+                limit: limit.as_secs_f64(),
+            });
         }
-        if size == UNKNOWN_SIZE {
-            budget = budget.min((allowed_frames + 1) * block as u64);
-        }
-        let mut data = Vec::new();
-        reader
-            .take(budget)
-            .read_to_end(&mut data)
-            .map_err(Error::Io)?;
-        let frames = (data.len() / block) as u64;
-        if frames > allowed_frames {
-            return Err(too_long(frames, rate, limit));
-        }
-        return decode(&data, format, size);
+        // Read one frame past the limit, so that anything longer is seen to be longer.
+        budget = budget.min((allowed_frames + 1) * block);
+        allowed = Some((allowed_frames, limit));
     }
     let mut data = Vec::new();
     reader
         .take(budget)
         .read_to_end(&mut data)
         .map_err(Error::Io)?;
-    decode(&data, format, size)
-}
-
-fn too_long(frames: u64, rate: u64, limit: Duration) -> Error {
-    Error::TooLong {
-        seconds: frames as f64 / rate as f64,
-        limit: limit.as_secs_f64(),
+    if let Some((allowed_frames, limit)) = allowed {
+        if data.len() as u64 / block > allowed_frames {
+            return Err(Error::TooLong {
+                seconds: None,
+                limit: limit.as_secs_f64(),
+            });
+        }
     }
+    let truncated = known && (data.len() as u64) < u64::from(size);
+    decode(&data, format, truncated)
 }
 
-fn decode(data: &[u8], format: Format, size: u32) -> Result<Decoded, Error> {
+fn decode(data: &[u8], format: Format, truncated: bool) -> Result<Decoded, Error> {
     let width = format.sample_format.bytes();
     let channels = usize::from(format.channels);
     let block = width * channels;
@@ -261,7 +261,6 @@ fn decode(data: &[u8], format: Format, size: u32) -> Result<Decoded, Error> {
     if frames == 0 {
         return Err(Error::Empty);
     }
-    let truncated = size != UNKNOWN_SIZE && (data.len() as u64) < u64::from(size);
     let mono: Vec<f32> = data
         .chunks_exact(block)
         .map(|frame| {

@@ -32,9 +32,11 @@
 //!
 //! # Whole buffers
 //!
-//! [`segments`] runs the same endpointer over a buffer with the background seeded from its
-//! quietest fifth of frames (so a clip that opens with speech is judged against its pauses,
-//! not against that speech), and [`trim`] keeps from the first start to the last end, widened by
+//! [`segments`] runs the same endpointer over a buffer with the background seeded from the
+//! quietest fifth of the frames of its first second (so a clip that opens with speech is
+//! judged against the pauses between its first words, not against the words; and a clip whose
+//! background changes, as RNNoise's output does while it learns the noise, against its start,
+//! not its quietest moment), and [`trim`] keeps from the first start to the last end, widened by
 //! [`Config::padding`] (200 ms) on each side. A buffer with no speech gives `None`: the caller
 //! says "I didn't hear anything".
 //!
@@ -326,10 +328,17 @@ fn zero_crossing_rate(frame: &[i16]) -> f32 {
     crossings as f32 / (frame.len() - 1) as f32
 }
 
+/// Frames of a whole buffer its background is first learnt from: one second.
+const SEED_FRAMES: usize = 50;
+
 /// The utterances in a whole buffer, as sample ranges (without padding).
 pub fn segments(samples: &[i16], config: Config) -> Vec<Range<usize>> {
+    // The background as it is in the first second: a clip whose background changes (as
+    // RNNoise's output does while it learns the noise) is judged against its start, not
+    // against its quietest moment.
     let mut frames: Vec<(f32, f32)> = samples
         .chunks_exact(FRAME)
+        .take(SEED_FRAMES)
         .map(|f| (rms_dbfs(f), zero_crossing_rate(f)))
         .collect();
     if frames.is_empty() {

@@ -28,9 +28,10 @@ fn stationary_noise_between_bursts_is_lowered_and_the_bursts_kept() {
         // Between the bursts (and 300 ms from them), and inside the first one.
         let gap = (level(&noisy, 2500, 3200), level(&out, 2500, 3200));
         let burst = (level(&clean, 1200, 2000), level(&out, 1200, 2000));
-        // Measured: white 30.4 -> 64.9 dB down, pink 30.5 -> 67.1; bursts within 1 dB.
+        // Measured: white noise from -30.4 to -65.8 dBFS, pink from -30.5 to -70.5; the
+        // bursts within 0.1 dB of the clean ones.
         assert!(
-            gap.0 - gap.1 > 20.0,
+            gap.0 - gap.1 > 25.0,
             "{color:?}: the gap went from {gap:?} dBFS"
         );
         assert!(
@@ -54,8 +55,9 @@ fn espeak_speech_in_noise() {
         rms_dbfs(&clean[voice.clone()]),
         rms_dbfs(&out[voice.clone()]),
     );
-    // Measured: -25.1 -> -46.4 dBFS; speech -19.6 clean, -20.0 denoised.
-    assert!(gap.0 - gap.1 > 12.0, "the noise went from {gap:?} dBFS");
+    // Measured: -25.1 -> -72.6 dBFS (-46.4 without priming); speech -19.6 clean, -19.9
+    // denoised.
+    assert!(gap.0 - gap.1 > 30.0, "the noise went from {gap:?} dBFS");
     assert!(
         (speech.0 - speech.1).abs() < 3.0,
         "the speech went from {speech:?} dBFS"
@@ -91,7 +93,8 @@ fn a_stream_in_pieces_is_denoised_as_the_whole_buffer() {
         .samples;
     let whole = denoise(&noisy);
     for piece in [1, 160, 333, 4096] {
-        let mut denoiser = Denoiser::new();
+        // Primed as denoise() primes it: with the first second, here the whole clip.
+        let mut denoiser = Denoiser::primed(&noisy);
         let mut streamed = Vec::new();
         for chunk in noisy.chunks(piece) {
             streamed.extend(denoiser.push(chunk));

@@ -7,7 +7,7 @@ use hark_audio::endpoint::{self, Config, EndReason, Endpointer, Event};
 use hark_audio::mix::{self, mix_at_snr, Color};
 use hark_audio::samples_in;
 
-use crate::support::{concat, espeak, silence, speech_like, tone};
+use crate::support::{concat, espeak, espeak_with, silence, speech_like, tone};
 
 /// `got` is within `ms` milliseconds of `want` (both in samples).
 fn near(got: usize, want: usize, ms: usize) -> bool {
@@ -266,6 +266,60 @@ fn espeak_speech_in_pink_noise_at_10db_is_trimmed_around_the_words() {
         let range = endpoint::trim(&noisy, config).expect("speech found");
         // In noise the quiet ends of the words are lost in it (the last "s" of "minutes"): allow
         // 250 ms.
+        assert!(
+            near(range.start, voice.start - pad, 150),
+            "seed {seed}: {range:?} for {voice:?}"
+        );
+        assert!(
+            near(range.end, voice.end + pad, 250),
+            "seed {seed}: {range:?} for {voice:?}"
+        );
+    }
+}
+
+#[test]
+fn espeak_voices_and_speeds_are_trimmed_around_the_words() {
+    let config = Config::default();
+    let pad = samples_in(config.padding);
+    let voices: [&[&str]; 5] = [
+        &["-v", "en-us"],
+        &["-v", "en-us+f3"],
+        &["-v", "en-gb-scotland"],
+        &["-v", "en-us", "-s", "120"],
+        &["-v", "en-us", "-s", "240"],
+    ];
+    for (i, args) in voices.iter().enumerate() {
+        let text = "add milk to my shopping list";
+        let Some((audio, voice)) = espeak_with(&format!("voice{i}"), text, args, 1.0, 1.5) else {
+            return;
+        };
+        let range = endpoint::trim(&audio, config).expect("speech found");
+        assert!(
+            near(range.start, voice.start - pad, 60),
+            "{args:?}: {range:?} for {voice:?}"
+        );
+        assert!(
+            near(range.end, voice.end + pad, 60),
+            "{args:?}: {range:?} for {voice:?}"
+        );
+    }
+}
+
+#[test]
+fn denoising_first_keeps_the_boundaries_in_pink_noise_at_6db() {
+    // The order the shared measurements found best: RNNoise, then the endpointer.
+    let Some((clean, voice)) = espeak("denoised", "set a timer for five minutes", 1.5, 2.0) else {
+        return;
+    };
+    let config = Config::default();
+    let pad = samples_in(config.padding);
+    for seed in 21..24 {
+        let noise = mix::noise(Color::Pink, seed, 16_000 * 3, -40.0);
+        let noisy = mix_at_snr(&clean, &noise, 6.0).unwrap().samples;
+        let denoised = hark_audio::denoise::denoise(&noisy);
+        let found = endpoint::segments(&denoised, config);
+        assert_eq!(found.len(), 1, "seed {seed}: {found:?} for {voice:?}");
+        let range = endpoint::trim(&denoised, config).unwrap();
         assert!(
             near(range.start, voice.start - pad, 150),
             "seed {seed}: {range:?} for {voice:?}"

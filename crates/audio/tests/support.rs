@@ -71,6 +71,17 @@ fn scratch(name: &str) -> PathBuf {
 /// as 16 kHz mono; with where the voice is in it (from the first to the last sample of espeak's
 /// own file louder than -50 dBFS). `None`, with a message, when either tool is missing.
 pub fn espeak(name: &str, text: &str, before: f64, after: f64) -> Option<(Vec<i16>, Range<usize>)> {
+    espeak_with(name, text, &[], before, after)
+}
+
+/// [`espeak`] with more espeak-ng arguments (`-v en-us+f3`, `-s 200`).
+pub fn espeak_with(
+    name: &str,
+    text: &str,
+    args: &[&str],
+    before: f64,
+    after: f64,
+) -> Option<(Vec<i16>, Range<usize>)> {
     let available = |tool: &str| {
         Command::new("which")
             .arg(tool)
@@ -85,6 +96,7 @@ pub fn espeak(name: &str, text: &str, before: f64, after: f64) -> Option<(Vec<i1
     let plain = dir.join("plain.wav");
     let padded = dir.join("padded.wav");
     let ok = Command::new("espeak-ng")
+        .args(args)
         .arg("-w")
         .arg(&plain)
         .arg(text)

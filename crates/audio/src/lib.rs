@@ -25,6 +25,8 @@
 //!   against the header before decoding. Channels are averaged, then resampled.
 //! - **SNR** ([`mix`]): the speech's power is that of its loudest 2048-sample frame, the
 //!   noise's that of the whole noise as mixed; clipping is avoided by scaling the whole mix.
+//! - **Noise suppression** ([`denoise`]): RNNoise, on unless the caller turns it off; a whole
+//!   clip primes it with its first second, since it lets noise through while it learns it.
 //! - **Endpointer** ([`endpoint::Config`]): 20 ms frames; speech is 9 dB over the adaptive
 //!   noise floor, or 4 dB over it with a zero-crossing rate unlike the background's; 60 ms of
 //!   speech starts an utterance, 700 ms of silence ends it, 15 s at most; trimming keeps 200 ms
@@ -34,7 +36,24 @@
 //!
 //! `cargo run --release -p hark-audio --example cost` prints it; on the 2-core development
 //! machine, per second of audio: resampling 44.1 or 48 kHz to 16 kHz about 1 ms, endpointing
-//! 0.05 ms, RNNoise with its two resamplings 8 ms (0.008 of real time).
+//! 0.05 ms, RNNoise with its two resamplings 8 ms (0.008 of real time), plus 25 ms once per
+//! clip for [`denoise::denoise`]'s priming (10 s took 96 ms in all).
+//!
+//! # Example
+//!
+//! ```
+//! use hark_audio::{denoise::NoiseSuppression, endpoint, wav};
+//!
+//! # let upload = wav::write(&vec![0i16; 16_000]);
+//! // An upload, refused if it says it is over 30 s.
+//! let audio = wav::read(&upload, wav::Limits::seconds(30))?;
+//! let clean = NoiseSuppression::Rnnoise.apply(&audio.samples);
+//! match endpoint::trim(&clean, endpoint::Config::default()) {
+//!     Some(speech) => { let _for_the_recognizer = &clean[speech]; }
+//!     None => println!("I didn't hear anything."),
+//! }
+//! # Ok::<(), hark_audio::Error>(())
+//! ```
 
 #![deny(missing_docs)]
 

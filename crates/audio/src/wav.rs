@@ -233,7 +233,7 @@ fn read_data<R: Read>(
             });
         }
         // Read one frame past the limit, so that anything longer is seen to be longer.
-        budget = budget.min((allowed_frames + 1) * block);
+        budget = budget.min(allowed_frames.saturating_add(1).saturating_mul(block));
         allowed = Some((allowed_frames, limit));
     }
     let mut data = Vec::new();

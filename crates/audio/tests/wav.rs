@@ -271,6 +271,13 @@ fn a_ten_minute_upload_is_refused_from_its_header() {
             .to_string(),
         "the audio is too long: 600.0 s, the limit is 30.0 s"
     );
+    // A limit too large to count in frames is no limit.
+    let mut unbounded = builder;
+    unbounded.data_size = Some(u32::MAX);
+    let limits = Limits {
+        max_duration: Some(Duration::MAX),
+    };
+    assert!(wav::read(&unbounded.bytes(), limits).is_ok());
     // Exactly at the limit is accepted.
     let exact = WavBuilder::new(1, 1, 16_000, 16, vec![0; 32_000]).bytes();
     assert_eq!(

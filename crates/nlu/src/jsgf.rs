@@ -235,6 +235,9 @@ pub struct Options {
     pub wildcard_max_words: usize,
     /// Permutations with more items keep only their written order.
     pub max_permutation: usize,
+    /// Only these intents, when given (a device that needs only some skills
+    /// gets a smaller grammar); unknown names are reported as warnings.
+    pub intents: Option<BTreeSet<String>>,
     /// The words the recognizer can pronounce (its dictionary); when given,
     /// other words are dropped with a warning, with every alternative that
     /// needs them.
@@ -248,6 +251,7 @@ impl Default for Options {
             wildcard_vocabulary: Vec::new(),
             wildcard_max_words: 4,
             max_permutation: 5,
+            intents: None,
             known_words: None,
         }
     }
@@ -371,7 +375,14 @@ pub fn export(grammar: &Grammar, options: &Options) -> Result<Jsgf, Error> {
     ex.add_entities();
     ex.add_filler();
     let mut intents = Vec::new();
-    for (name, groups) in &grammar.intents {
+    if let Some(wanted) = &options.intents {
+        for name in wanted.iter().filter(|n| !grammar.intents.contains_key(*n)) {
+            ex.warnings
+                .insert(format!("intent {name} is not in the grammar"));
+        }
+    }
+    let wanted = |name: &String| options.intents.as_ref().is_none_or(|w| w.contains(name));
+    for (name, groups) in grammar.intents.iter().filter(|(n, _)| wanted(n)) {
         let sentences: Vec<Node> = groups
             .iter()
             .flat_map(|d| d.sentences.iter())
@@ -1527,6 +1538,19 @@ expansion_rules:
         };
         let err = export(&g, &options);
         assert!(err.is_err());
+    }
+
+    #[test]
+    fn only_the_intents_asked_for() {
+        let g = grammar("intents:\n  A:\n    data:\n      - sentences: [\"start\"]\n  B:\n    data:\n      - sentences: [\"stop\"]\n");
+        let options = Options {
+            intents: Some(["B", "C"].map(String::from).into_iter().collect()),
+            ..Options::default()
+        };
+        let jsgf = export(&g, &options).unwrap();
+        assert!(says(&jsgf, "stop"));
+        assert!(!says(&jsgf, "start"));
+        assert_eq!(jsgf.warnings, ["intent C is not in the grammar"]);
     }
 
     #[test]

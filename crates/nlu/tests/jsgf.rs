@@ -144,7 +144,14 @@ fn builtin_grammar_loads_in_pocketsphinx() {
         output.status,
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(!log_text.contains("ERROR"), "{tail}");
+    // On silence the search may end outside a sentence ("Final result does
+    // not match the grammar"): that is decoding, not a grammar that failed
+    // to load.
+    let load_errors = log_text
+        .lines()
+        .filter(|l| l.contains("ERROR") && !l.contains("does not match the grammar"))
+        .count();
+    assert_eq!(load_errors, 0, "{tail}");
     std::fs::remove_dir_all(&dir).ok();
 }
 

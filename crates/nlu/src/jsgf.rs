@@ -879,11 +879,15 @@ fn opt(node: Node) -> Node {
 /// keeps only the rules the public rule reaches.
 fn resolve(mut rules: BTreeMap<String, Node>) -> BTreeMap<String, Node> {
     loop {
-        let void: BTreeSet<String> = rules
+        // Void rules, and rules referred to that do not exist.
+        let mut void: BTreeSet<String> = rules
             .iter()
             .filter(|(_, n)| **n == Node::Void)
             .map(|(k, _)| k.clone())
             .collect();
+        let mut refs = Vec::new();
+        rules.values().for_each(|n| rule_refs(n, &mut refs));
+        void.extend(refs.into_iter().filter(|r| !rules.contains_key(r)));
         let mut changed = false;
         for node in rules.values_mut() {
             let new = replace_void(node, &void);

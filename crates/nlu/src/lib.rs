@@ -14,6 +14,7 @@ mod compile;
 pub mod entity;
 mod error;
 pub mod grammar;
+pub mod jsgf;
 pub mod matcher;
 pub mod template;
 pub mod text;

@@ -3,4 +3,5 @@
 mod corpus;
 mod features;
 mod home_assistant;
+mod jsgf;
 mod support;

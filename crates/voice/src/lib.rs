@@ -1,0 +1,217 @@
+//! hark's voice pipeline, the glue between its audio, recognizer and grammar crates.
+//!
+//! Hearing ([`Voice::hear`]): a WAV of any common format is read as 16 kHz mono (hark-audio,
+//! refused clearly if it is not audio, empty, or longer than [`Config::max_seconds`]), noise
+//! is suppressed (RNNoise, [`Config::denoise`]), leading and trailing silence is cut by the
+//! endpointer (the recognizer invents words in silence; see the voice measurements note), and
+//! PocketSphinx decodes what is left against the grammar the skills understand, exported as
+//! JSGF by hark-nlu. Pure silence is [`Heard::Nothing`], not an error.
+//!
+//! Speaking ([`Voice::speak`]): espeak-ng's 22,050 Hz speech is resampled to hark's 16 kHz and
+//! written as WAV.
+//!
+//! A [`Voice`] decodes one utterance at a time (PocketSphinx's decoder is not reentrant); a
+//! server that hears several devices at once keeps several, or queues.
+//!
+//! **Not yet for the whole grammar.** PocketSphinx expands every JSGF rule reference into its
+//! own copy, so the whole built-in English grammar becomes about 412,000 states: 1.3 GB and 3
+//! to 5 times real time to decode (docs/grammar.md). Until the export is determinized and
+//! minimized (or an n-gram model is built from the expanded sentences), a [`Voice`] is meant
+//! for a chosen set of intents ([`Config::intents`]); the clock, stop and help intents decode
+//! in a few hundredths of real time.
+
+#![deny(missing_docs)]
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use hark_audio::denoise::NoiseSuppression;
+use hark_audio::{endpoint, resample, wav};
+use hark_nlu::{jsgf, Grammar};
+use hark_speech::{Recognizer, RecognizerConfig, Synthesizer};
+
+/// How the pipeline runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Noise suppression before the endpointer and the recognizer. Default RNNoise.
+    pub denoise: NoiseSuppression,
+    /// The longest audio accepted, in seconds; longer uploads are refused from their header.
+    /// Default 30.
+    pub max_seconds: u64,
+    /// The espeak-ng voice. Default `en-us`.
+    pub voice: String,
+    /// Words per minute. Default espeak-ng's 175.
+    pub rate_wpm: u32,
+    /// Where the recognizer's model and dictionary are. Default Debian's `pocketsphinx-en-us`.
+    pub recognizer: RecognizerConfig,
+    /// Only these intents are recognized, when given (see the crate documentation).
+    pub intents: Option<BTreeSet<String>>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            denoise: NoiseSuppression::Rnnoise,
+            max_seconds: 30,
+            voice: "en-us".into(),
+            rate_wpm: hark_speech::espeak::DEFAULT_RATE,
+            recognizer: RecognizerConfig {
+                // Digital silence (exact zeros, as a synthesizer or a muted microphone gives)
+                // has no log energy; a little dither keeps the features finite.
+                options: vec![("-dither".into(), "yes".into())],
+                ..RecognizerConfig::debian_en_us()
+            },
+            intents: None,
+        }
+    }
+}
+
+/// Why a request could not be heard or spoken.
+#[derive(Debug, thiserror::Error)]
+pub enum VoiceError {
+    /// The upload is not audio hark can read, or too long; [`VoiceError::code`] names it.
+    #[error(transparent)]
+    Audio(#[from] hark_audio::Error),
+    /// The recognizer or the synthesizer failed.
+    #[error(transparent)]
+    Speech(#[from] hark_speech::Error),
+    /// The grammar could not be made into a recognizer grammar.
+    #[error("the grammar cannot be recognized: {0}")]
+    Grammar(String),
+}
+
+impl VoiceError {
+    /// A stable code for the API: the audio crate's (`not_wav`, `audio_too_long`, ...), or
+    /// `speech_engine`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            VoiceError::Audio(e) => e.code(),
+            VoiceError::Speech(_) | VoiceError::Grammar(_) => "speech_engine",
+        }
+    }
+}
+
+/// What was heard in an utterance.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Heard {
+    /// No speech: silence, or noise the endpointer did not take for speech.
+    Nothing,
+    /// Speech, but no sentence of the grammar fits it.
+    NotUnderstood,
+    /// The words recognized, lower case, as the grammar spells them.
+    Text(String),
+}
+
+/// The time each stage of hearing took, and how long the audio was.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    /// The audio's length.
+    pub audio: Duration,
+    /// Reading and converting the WAV.
+    pub read: Duration,
+    /// Noise suppression.
+    pub denoise: Duration,
+    /// Finding the speech.
+    pub endpoint: Duration,
+    /// Decoding.
+    pub decode: Duration,
+}
+
+impl Timings {
+    /// All stages together.
+    pub fn total(&self) -> Duration {
+        self.read + self.denoise + self.endpoint + self.decode
+    }
+
+    /// Processing time over audio time.
+    pub fn real_time_factor(&self) -> f64 {
+        self.total().as_secs_f64() / self.audio.as_secs_f64().max(1e-9)
+    }
+}
+
+/// A recognizer bound to a grammar, and a synthesizer.
+pub struct Voice {
+    recognizer: Recognizer,
+    synthesizer: Synthesizer,
+    config: Config,
+    words: usize,
+}
+
+impl std::fmt::Debug for Voice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Voice")
+            .field("config", &self.config)
+            .field("words", &self.words)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Voice {
+    /// A pipeline that recognizes what `grammar` understands.
+    pub fn new(grammar: &Grammar, config: Config) -> Result<Voice, VoiceError> {
+        let options = jsgf::Options {
+            intents: config.intents.clone(),
+            ..jsgf::Options::default()
+        };
+        let exported =
+            jsgf::export(grammar, &options).map_err(|e| VoiceError::Grammar(e.to_string()))?;
+        let recognizer = Recognizer::new(config.recognizer.clone())?;
+        recognizer.set_grammar(&exported.text)?;
+        let synthesizer = Synthesizer::new(&config.voice, config.rate_wpm)?;
+        Ok(Voice {
+            recognizer,
+            synthesizer,
+            config,
+            words: exported.vocabulary.len(),
+        })
+    }
+
+    /// What is said in `wav` (any common WAV format).
+    pub fn hear(&self, wav_bytes: &[u8]) -> Result<(Heard, Timings), VoiceError> {
+        let started = Instant::now();
+        let decoded = wav::read(wav_bytes, wav::Limits::seconds(self.config.max_seconds))?;
+        let read = started.elapsed();
+        let (heard, mut timings) = self.hear_samples(&decoded.samples)?;
+        timings.read = read;
+        Ok((heard, timings))
+    }
+
+    /// What is said in 16 kHz mono samples.
+    pub fn hear_samples(&self, samples: &[i16]) -> Result<(Heard, Timings), VoiceError> {
+        let mut timings = Timings {
+            audio: Duration::from_secs_f64(samples.len() as f64 / 16_000.0),
+            ..Timings::default()
+        };
+        let started = Instant::now();
+        let clean = self.config.denoise.apply(samples);
+        timings.denoise = started.elapsed();
+        let started = Instant::now();
+        let speech = endpoint::trim(&clean, endpoint::Config::default());
+        timings.endpoint = started.elapsed();
+        let Some(range) = speech else {
+            return Ok((Heard::Nothing, timings));
+        };
+        let started = Instant::now();
+        let transcript = self.recognizer.recognize(&clean[range])?;
+        timings.decode = started.elapsed();
+        Ok(match transcript {
+            Some(t) if !t.text.trim().is_empty() => (Heard::Text(t.text), timings),
+            _ => (Heard::NotUnderstood, timings),
+        })
+    }
+
+    /// `text` spoken, as a 16 kHz mono WAV.
+    pub fn speak(&self, text: &str) -> Result<Vec<u8>, VoiceError> {
+        let audio = self.synthesizer.synthesize(text)?;
+        Ok(wav::write(&to_16k(&audio.samples, audio.sample_rate)))
+    }
+}
+
+/// Samples at `rate` as 16 kHz.
+fn to_16k(samples: &[i16], rate: u32) -> Vec<i16> {
+    let input: Vec<f32> = samples.iter().map(|s| f32::from(*s) / 32768.0).collect();
+    resample::resample(&input, rate, 16_000)
+        .into_iter()
+        .map(|s| (s * 32768.0).round().clamp(-32768.0, 32767.0) as i16)
+        .collect()
+}

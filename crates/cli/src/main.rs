@@ -13,6 +13,7 @@ mod nlu;
 mod serve;
 mod settings;
 mod timers;
+mod voice;
 
 use std::process::ExitCode;
 
@@ -73,6 +74,12 @@ enum Command {
     /// Understand sentences: parse them into intents, or benchmark the parser.
     #[command(subcommand)]
     Nlu(nlu::NluCommand),
+    /// Speak text into a WAV file (espeak-ng, 16 kHz mono).
+    Say(voice::SayArgs),
+    /// Print what is said in WAV files, recognized against the grammar.
+    Transcribe(voice::HearArgs),
+    /// Print what is said in WAV files and the intent it means.
+    Understand(voice::HearArgs),
     /// Measure hark.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -104,6 +111,9 @@ fn main() -> ExitCode {
             .config()
             .map(|config| print!("{}", config.to_toml())),
         Command::Nlu(command) => nlu::run(command),
+        Command::Say(args) => voice::say(args),
+        Command::Transcribe(args) => voice::transcribe(args),
+        Command::Understand(args) => voice::understand(args),
         Command::Bench(BenchCommand::Converse(args)) => bench::converse(settings, args),
         Command::Bench(BenchCommand::Scheduler(args)) => bench::scheduler(args),
     };

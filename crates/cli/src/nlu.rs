@@ -74,7 +74,7 @@ pub fn run(command: NluCommand) -> Result<()> {
 }
 
 impl GrammarArgs {
-    fn load(&self) -> Result<Grammar> {
+    pub(crate) fn load(&self) -> Result<Grammar> {
         let grammar = if self.grammars.is_empty() {
             builtin::grammar(&self.lang)?
         } else {
@@ -83,7 +83,7 @@ impl GrammarArgs {
         Ok(grammar)
     }
 
-    fn context(&self) -> Result<ParseContext> {
+    pub(crate) fn context(&self) -> Result<ParseContext> {
         let zone = match &self.tz {
             Some(name) => {
                 Some(TimeZone::get(name).with_context(|| format!("unknown time zone '{name}'"))?)
@@ -106,7 +106,7 @@ impl GrammarArgs {
         Ok(context)
     }
 
-    fn matcher(&self) -> Result<Matcher> {
+    pub(crate) fn matcher(&self) -> Result<Matcher> {
         let grammar = self.load()?;
         Ok(Matcher::new(&grammar)?)
     }
@@ -149,13 +149,22 @@ struct IntentJson {
 }
 
 fn answer(matcher: &Matcher, text: &str, context: &ParseContext) -> String {
-    let intent = matcher.parse(text, context).map(|found| IntentJson {
+    let intent = intent(matcher, text, context);
+    serde_json::to_string(&Answer { text, intent }).expect("plain JSON values serialize")
+}
+
+/// The intent of `text`, as `hark nlu parse` prints it; `null` if none.
+pub(crate) fn intent_value(matcher: &Matcher, text: &str, context: &ParseContext) -> Value {
+    serde_json::to_value(intent(matcher, text, context)).expect("plain JSON values serialize")
+}
+
+fn intent(matcher: &Matcher, text: &str, context: &ParseContext) -> Option<IntentJson> {
+    matcher.parse(text, context).map(|found| IntentJson {
         name: found.intent.name,
         slots: found.intent.slots,
         raw: found.intent.raw,
         confidence: found.intent.confidence,
-    });
-    serde_json::to_string(&Answer { text, intent }).expect("plain JSON values serialize")
+    })
 }
 
 fn parse(args: ParseArgs) -> Result<()> {

@@ -4,3 +4,4 @@ mod crash;
 mod nlu;
 mod server;
 mod support;
+mod voice;

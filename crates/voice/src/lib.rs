@@ -129,10 +129,31 @@ impl Timings {
     }
 }
 
+/// A synthesizer that writes hark's 16 kHz WAV.
+#[derive(Debug)]
+pub struct Speaker {
+    synthesizer: Synthesizer,
+}
+
+impl Speaker {
+    /// espeak-ng's `voice` (such as `en-us`) at `rate_wpm` words per minute.
+    pub fn new(voice: &str, rate_wpm: u32) -> Result<Speaker, VoiceError> {
+        Ok(Speaker {
+            synthesizer: Synthesizer::new(voice, rate_wpm)?,
+        })
+    }
+
+    /// `text` spoken, as a 16 kHz mono WAV.
+    pub fn speak(&self, text: &str) -> Result<Vec<u8>, VoiceError> {
+        let audio = self.synthesizer.synthesize(text)?;
+        Ok(wav::write(&to_16k(&audio.samples, audio.sample_rate)))
+    }
+}
+
 /// A recognizer bound to a grammar, and a synthesizer.
 pub struct Voice {
     recognizer: Recognizer,
-    synthesizer: Synthesizer,
+    speaker: Speaker,
     config: Config,
     words: usize,
 }
@@ -157,10 +178,10 @@ impl Voice {
             jsgf::export(grammar, &options).map_err(|e| VoiceError::Grammar(e.to_string()))?;
         let recognizer = Recognizer::new(config.recognizer.clone())?;
         recognizer.set_grammar(&exported.text)?;
-        let synthesizer = Synthesizer::new(&config.voice, config.rate_wpm)?;
+        let speaker = Speaker::new(&config.voice, config.rate_wpm)?;
         Ok(Voice {
             recognizer,
-            synthesizer,
+            speaker,
             config,
             words: exported.vocabulary.len(),
         })
@@ -202,8 +223,7 @@ impl Voice {
 
     /// `text` spoken, as a 16 kHz mono WAV.
     pub fn speak(&self, text: &str) -> Result<Vec<u8>, VoiceError> {
-        let audio = self.synthesizer.synthesize(text)?;
-        Ok(wav::write(&to_16k(&audio.samples, audio.sample_rate)))
+        self.speaker.speak(text)
     }
 }
 

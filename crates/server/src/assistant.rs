@@ -245,6 +245,11 @@ impl Assistant {
         }
     }
 
+    /// The dialogue layer's own sentences.
+    pub(crate) fn phrases(&self) -> &Phrases {
+        &self.phrases
+    }
+
     /// What the user hears when something went wrong.
     pub fn failed_speech(&self) -> &str {
         &self.phrases.failed

@@ -43,6 +43,13 @@ pub struct Config {
     /// Time still flows at its real pace. 0, the default, is the real time; any
     /// other value is logged as a warning at start.
     pub clock_offset_ms: i64,
+    /// Whether `POST /v1/converse` takes spoken WAV (`HARK_VOICE=true`): PocketSphinx and
+    /// espeak-ng load at start. Off by default until the whole grammar decodes fast (see
+    /// docs/grammar.md).
+    pub voice: bool,
+    /// The intents the recognizer listens for (`HARK_VOICE_INTENTS=HassGetCurrentTime,HarkStop`);
+    /// empty is every intent of the grammar.
+    pub voice_intents: Vec<String>,
 }
 
 impl Default for Config {
@@ -59,6 +66,8 @@ impl Default for Config {
             device: "default".to_string(),
             log: "info".to_string(),
             clock_offset_ms: 0,
+            voice: false,
+            voice_intents: Vec::new(),
         }
     }
 }
@@ -178,6 +187,25 @@ impl Config {
                         message: "not a whole number of milliseconds".to_string(),
                     })?)
                 }
+                "voice" => match value.as_str() {
+                    "true" | "1" | "yes" | "on" => toml::Value::Boolean(true),
+                    "false" | "0" | "no" | "off" => toml::Value::Boolean(false),
+                    _ => {
+                        return Err(ConfigError::Environment {
+                            name: name.clone(),
+                            value: value.clone(),
+                            message: "not true or false".to_string(),
+                        })
+                    }
+                },
+                "voice_intents" => toml::Value::Array(
+                    value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(|s| toml::Value::String(s.to_string()))
+                        .collect(),
+                ),
                 _ => toml::Value::String(value.clone()),
             };
             table.insert(field, parsed);

@@ -32,6 +32,11 @@ pub const CODES: &[(&str, u16, &str)] = &[
         "a field has a value that is not allowed",
     ),
     (
+        "invalid_audio",
+        400,
+        "the body is not audio hark can read (its message names why: not_wav, truncated_header, empty_audio, audio_too_long, ...)",
+    ),
+    (
         "unauthorized",
         401,
         "no token, or a token that is unknown or revoked",

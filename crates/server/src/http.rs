@@ -32,6 +32,7 @@ use serde_json::{json, Value};
 use crate::error::{ApiError, ErrorCode};
 use crate::Server;
 
+mod audio;
 mod changes;
 mod ringing;
 mod stream;
@@ -44,7 +45,10 @@ const CACHE_TTL: Duration = Duration::from_secs(5);
 /// The router of the whole API.
 pub fn app(server: Arc<Server>) -> Router {
     let api = Router::new()
-        .route("/v1/converse", post(converse))
+        .route(
+            "/v1/converse",
+            post(converse).layer(axum::extract::DefaultBodyLimit::max(audio::MAX_AUDIO_BYTES)),
+        )
         .route("/v1/household", get(household).patch(update_household))
         .route("/v1/devices", get(devices).post(add_device))
         .route("/v1/devices/{id}", delete(remove_device))
@@ -285,11 +289,50 @@ struct ConverseRequest {
     session: Option<String>,
 }
 
+/// `POST /v1/converse`: JSON text, or spoken WAV (`Content-Type: audio/wav`, see
+/// `http/audio.rs`). Its body may be as large as a WAV may be; a JSON one still has the
+/// API's 64 KiB limit.
 async fn converse(
     State(server): State<Arc<Server>>,
     caller: Caller,
-    ApiJson(request): ApiJson<ConverseRequest>,
-) -> Result<Json<Value>, ApiError> {
+    query: Result<
+        axum::extract::Query<audio::AudioQuery>,
+        axum::extract::rejection::QueryRejection,
+    >,
+    headers: axum::http::HeaderMap,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, ApiError> {
+    let body = body.map_err(|rejection| match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            "body_too_large",
+            format!("the body is over {} bytes", audio::MAX_AUDIO_BYTES),
+        ),
+        _ => ApiError::new("invalid_request", rejection.body_text()),
+    })?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if audio::is_wav(&content_type) {
+        let axum::extract::Query(query) =
+            query.map_err(|e| ApiError::new("invalid_request", e.body_text()))?;
+        return audio::converse(&server, &caller, query, &headers, body).await;
+    }
+    if !content_type.starts_with("application/json") {
+        return Err(ApiError::new(
+            "unsupported_media_type",
+            "send Content-Type: application/json, or audio/wav",
+        ));
+    }
+    if body.len() > MAX_BODY_BYTES {
+        return Err(ApiError::new(
+            "body_too_large",
+            format!("the body is over {MAX_BODY_BYTES} bytes"),
+        ));
+    }
+    let request: ConverseRequest = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::new("invalid_json", format!("the request: {e}")))?;
     let device = speaking_device(&server, &caller, request.device.as_deref()).await?;
     let answer = answer(
         &server,
@@ -299,7 +342,7 @@ async fn converse(
         request.session.as_deref(),
     )
     .await?;
-    Ok(Json(answer))
+    Ok(Json(answer).into_response())
 }
 
 /// One turn of `text` said to `device`, as the API answers it; logged, timed and counted.

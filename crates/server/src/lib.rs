@@ -53,6 +53,8 @@ pub struct Server {
     pub scheduler: Scheduler,
     /// The devices' live event connections, fed by the scheduler.
     pub events: Arc<events::DeviceEvents>,
+    /// The voice pipeline, when `voice = true`.
+    pub voice: Option<Arc<hark_voice::Voice>>,
 }
 
 /// What the first start created, to show the user once.
@@ -77,6 +79,9 @@ pub enum StartError {
     /// The grammar could not be loaded or compiled.
     #[error("loading the grammar")]
     Grammar(#[from] hark_nlu::Error),
+    /// The voice pipeline could not be built.
+    #[error("starting the voice pipeline")]
+    Voice(#[from] hark_voice::VoiceError),
     /// A file or socket could not be used.
     #[error("{what}: {error}")]
     Io {
@@ -108,6 +113,17 @@ impl Server {
             grammar.extend(extra)?;
         }
         let matcher = Matcher::new(&grammar)?;
+        let voice = match config.voice {
+            false => None,
+            true => {
+                let intents = config.voice_intents.iter().cloned().collect();
+                let voice_config = hark_voice::Config {
+                    intents: (!config.voice_intents.is_empty()).then_some(intents),
+                    ..hark_voice::Config::default()
+                };
+                Some(Arc::new(hark_voice::Voice::new(&grammar, voice_config)?))
+            }
+        };
         let timeout =
             SignedDuration::from_secs(config.session_timeout_secs.clamp(1, 24 * 3600) as i64);
         let assistant = Assistant::new(matcher, skills, clock.clone(), &config.language, timeout);
@@ -127,6 +143,7 @@ impl Server {
             clock,
             scheduler,
             events,
+            voice,
         };
         Ok((Arc::new(server), bootstrap))
     }

@@ -21,6 +21,8 @@ pub struct Phrases {
     pub gave_up: String,
     /// When no intent matched.
     pub not_understood: String,
+    /// When spoken audio held no speech.
+    pub heard_nothing: String,
     /// When no intent matched and the sentence names a day no year has;
     /// `{date}` is that day as said ("February 30th").
     pub no_such_date: String,

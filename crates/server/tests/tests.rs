@@ -8,3 +8,4 @@ mod devices;
 mod ringing;
 mod stream;
 mod timers;
+mod voice;

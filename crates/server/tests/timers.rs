@@ -27,13 +27,19 @@ impl Drop for Running {
 }
 
 pub(crate) fn start(name: &str) -> Running {
+    start_with(name, |_| {})
+}
+
+/// As [`start`], with the configuration changed by `configure`.
+pub(crate) fn start_with(name: &str, configure: impl FnOnce(&mut Config)) -> Running {
     let dir =
         std::env::temp_dir().join(format!("hark-server-timers-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let config = Config {
+    let mut config = Config {
         data_dir: dir.clone(),
         ..Config::default()
     };
+    configure(&mut config);
     let clock = Arc::new(ManualClock::new(
         "2026-11-25T07:00:00Z".parse::<Timestamp>().unwrap(),
     ));

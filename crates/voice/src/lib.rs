@@ -227,6 +227,11 @@ impl Voice {
     }
 }
 
+/// 16 kHz mono samples as a WAV file.
+pub fn wav_bytes(samples: &[i16]) -> Vec<u8> {
+    wav::write(samples)
+}
+
 /// Samples at `rate` as 16 kHz.
 fn to_16k(samples: &[i16], rate: u32) -> Vec<i16> {
     let input: Vec<f32> = samples.iter().map(|s| f32::from(*s) / 32768.0).collect();

@@ -8,7 +8,8 @@
 # What it sets up:
 #   - Debian packages to build the workspace (C toolchain, pkg-config);
 #   - the speech engines hark-speech links (PocketSphinx with its American English model,
-#     espeak-ng) and sox, which its tests use to resample and trim synthesized speech;
+#     espeak-ng), and the tools tests use: sox (resample, trim, convert) and PocketSphinx's own
+#     decoder (pocketsphinx_continuous, which checks the exported recognizer grammar);
 #   - a Rust toolchain through rustup, only when no cargo is found;
 #   - a Python virtual environment at <repo>/.venv (or $HARK_VENV) with the packages pinned in
 #     scripts/python-requirements.txt: hassil and Home Assistant's grammar, the reference hark's
@@ -72,7 +73,7 @@ step_build_tools() {
 # hark-speech links the system's PocketSphinx (0.8, with sphinxbase) and espeak-ng; build.rs finds
 # them with pkg-config.
 step_speech() {
-	apt_install pkg-config libpocketsphinx-dev pocketsphinx-en-us libespeak-ng-dev espeak-ng sox
+	apt_install pkg-config libpocketsphinx-dev pocketsphinx-en-us pocketsphinx libespeak-ng-dev espeak-ng sox
 }
 
 step_rust() {

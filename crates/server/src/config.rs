@@ -50,6 +50,12 @@ pub struct Config {
     /// The intents the recognizer listens for (`HARK_VOICE_INTENTS=HassGetCurrentTime,HarkStop`);
     /// empty is every intent of the grammar.
     pub voice_intents: Vec<String>,
+    /// A Wyoming speech-to-text server (`host:port`, e.g. faster-whisper's `127.0.0.1:10300`)
+    /// to use instead of PocketSphinx (`HARK_VOICE_WYOMING_ASR`).
+    pub voice_wyoming_asr: Option<String>,
+    /// A Wyoming text-to-speech server (`host:port`, e.g. Piper's `127.0.0.1:10200`) to use
+    /// instead of espeak-ng (`HARK_VOICE_WYOMING_TTS`).
+    pub voice_wyoming_tts: Option<String>,
 }
 
 impl Default for Config {
@@ -68,6 +74,8 @@ impl Default for Config {
             clock_offset_ms: 0,
             voice: false,
             voice_intents: Vec::new(),
+            voice_wyoming_asr: None,
+            voice_wyoming_tts: None,
         }
     }
 }

@@ -119,6 +119,8 @@ impl Server {
                 let intents = config.voice_intents.iter().cloned().collect();
                 let voice_config = hark_voice::Config {
                     intents: (!config.voice_intents.is_empty()).then_some(intents),
+                    wyoming_asr: config.voice_wyoming_asr.clone(),
+                    wyoming_tts: config.voice_wyoming_tts.clone(),
                     ..hark_voice::Config::default()
                 };
                 Some(Arc::new(hark_voice::Voice::new(&grammar, voice_config)?))

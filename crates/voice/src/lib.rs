@@ -10,6 +10,11 @@
 //! Speaking ([`Voice::speak`]): espeak-ng's 22,050 Hz speech is resampled to hark's 16 kHz and
 //! written as WAV.
 //!
+//! Either engine may be a remote one that speaks the Wyoming protocol instead
+//! ([`Config::wyoming_asr`], [`Config::wyoming_tts`]: a faster-whisper or a Piper server, as
+//! Home Assistant runs them): the trimmed utterance goes to the recognizer, the answer's text
+//! to the synthesizer, and what comes back is converted to 16 kHz mono like any audio.
+//!
 //! A [`Voice`] decodes one utterance at a time (PocketSphinx's decoder is not reentrant); a
 //! server that hears several devices at once keeps several, or queues.
 //!
@@ -46,6 +51,12 @@ pub struct Config {
     pub recognizer: RecognizerConfig,
     /// Only these intents are recognized, when given (see the crate documentation).
     pub intents: Option<BTreeSet<String>>,
+    /// A Wyoming speech-to-text server (`host:port`) to use instead of PocketSphinx.
+    pub wyoming_asr: Option<String>,
+    /// A Wyoming text-to-speech server (`host:port`) to use instead of espeak-ng.
+    pub wyoming_tts: Option<String>,
+    /// How long a Wyoming server may take for each step. Default 15 s.
+    pub wyoming_timeout: Duration,
 }
 
 impl Default for Config {
@@ -62,6 +73,9 @@ impl Default for Config {
                 ..RecognizerConfig::debian_en_us()
             },
             intents: None,
+            wyoming_asr: None,
+            wyoming_tts: None,
+            wyoming_timeout: Duration::from_secs(15),
         }
     }
 }
@@ -78,6 +92,9 @@ pub enum VoiceError {
     /// The grammar could not be made into a recognizer grammar.
     #[error("the grammar cannot be recognized: {0}")]
     Grammar(String),
+    /// A Wyoming server failed or broke the protocol.
+    #[error(transparent)]
+    Wyoming(#[from] hark_wyoming::WyomingError),
 }
 
 impl VoiceError {
@@ -86,7 +103,9 @@ impl VoiceError {
     pub fn code(&self) -> &'static str {
         match self {
             VoiceError::Audio(e) => e.code(),
-            VoiceError::Speech(_) | VoiceError::Grammar(_) => "speech_engine",
+            VoiceError::Speech(_) | VoiceError::Grammar(_) | VoiceError::Wyoming(_) => {
+                "speech_engine"
+            }
         }
     }
 }
@@ -152,7 +171,7 @@ impl Speaker {
 
 /// A recognizer bound to a grammar, and a synthesizer.
 pub struct Voice {
-    recognizer: Recognizer,
+    recognizer: Option<Recognizer>,
     speaker: Speaker,
     config: Config,
     words: usize,
@@ -168,22 +187,29 @@ impl std::fmt::Debug for Voice {
 }
 
 impl Voice {
-    /// A pipeline that recognizes what `grammar` understands.
+    /// A pipeline that recognizes what `grammar` understands (with PocketSphinx; a Wyoming
+    /// recognizer is not told the grammar).
     pub fn new(grammar: &Grammar, config: Config) -> Result<Voice, VoiceError> {
-        let options = jsgf::Options {
-            intents: config.intents.clone(),
-            ..jsgf::Options::default()
+        let (recognizer, words) = match config.wyoming_asr {
+            Some(_) => (None, 0),
+            None => {
+                let options = jsgf::Options {
+                    intents: config.intents.clone(),
+                    ..jsgf::Options::default()
+                };
+                let exported = jsgf::export(grammar, &options)
+                    .map_err(|e| VoiceError::Grammar(e.to_string()))?;
+                let recognizer = Recognizer::new(config.recognizer.clone())?;
+                recognizer.set_grammar(&exported.text)?;
+                (Some(recognizer), exported.vocabulary.len())
+            }
         };
-        let exported =
-            jsgf::export(grammar, &options).map_err(|e| VoiceError::Grammar(e.to_string()))?;
-        let recognizer = Recognizer::new(config.recognizer.clone())?;
-        recognizer.set_grammar(&exported.text)?;
         let speaker = Speaker::new(&config.voice, config.rate_wpm)?;
         Ok(Voice {
             recognizer,
             speaker,
             config,
-            words: exported.vocabulary.len(),
+            words,
         })
     }
 
@@ -213,18 +239,67 @@ impl Voice {
             return Ok((Heard::Nothing, timings));
         };
         let started = Instant::now();
-        let transcript = self.recognizer.recognize(&clean[range])?;
+        let text = match (&self.recognizer, &self.config.wyoming_asr) {
+            (Some(recognizer), _) => recognizer.recognize(&clean[range])?.map(|t| t.text),
+            (None, Some(address)) => {
+                let client = hark_wyoming::Client::new(address, self.config.wyoming_timeout);
+                let audio = hark_wyoming::Pcm::mono16(16_000, &clean[range]);
+                Some(wyoming(client.transcribe(&audio, None))?)
+            }
+            (None, None) => unreachable!("Voice::new builds one or the other"),
+        };
         timings.decode = started.elapsed();
-        Ok(match transcript {
-            Some(t) if !t.text.trim().is_empty() => (Heard::Text(t.text), timings),
+        Ok(match text {
+            Some(text) if !text.trim().is_empty() => (Heard::Text(text), timings),
             _ => (Heard::NotUnderstood, timings),
         })
     }
 
     /// `text` spoken, as a 16 kHz mono WAV.
     pub fn speak(&self, text: &str) -> Result<Vec<u8>, VoiceError> {
-        self.speaker.speak(text)
+        let Some(address) = &self.config.wyoming_tts else {
+            return self.speaker.speak(text);
+        };
+        let client = hark_wyoming::Client::new(address, self.config.wyoming_timeout);
+        let audio = wyoming(client.synthesize(text, None))?;
+        Ok(wav::write(&pcm_to_16k(&audio)?))
     }
+}
+
+/// Runs a Wyoming exchange to its end on a runtime of its own: the pipeline is synchronous
+/// (its callers run it on a blocking thread).
+fn wyoming<T>(
+    exchange: impl std::future::Future<Output = hark_wyoming::Result<T>>,
+) -> Result<T, VoiceError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(hark_wyoming::WyomingError::Io)?;
+    Ok(runtime.block_on(exchange)?)
+}
+
+/// A Wyoming server's 16-bit PCM, any rate and channel count, as 16 kHz mono.
+fn pcm_to_16k(audio: &hark_wyoming::Pcm) -> Result<Vec<i16>, VoiceError> {
+    if audio.width != 2 {
+        return Err(hark_wyoming::WyomingError::Protocol(format!(
+            "{}-byte samples; hark takes 16-bit audio",
+            audio.width
+        ))
+        .into());
+    }
+    let channels = usize::from(audio.channels.max(1));
+    let frames: Vec<i16> = audio
+        .bytes
+        .chunks_exact(2 * channels)
+        .map(|frame| {
+            let sum: i32 = frame
+                .chunks_exact(2)
+                .map(|s| i32::from(i16::from_le_bytes([s[0], s[1]])))
+                .sum();
+            (sum / channels as i32) as i16
+        })
+        .collect();
+    Ok(to_16k(&frames, audio.rate))
 }
 
 /// 16 kHz mono samples as a WAV file.

@@ -2,7 +2,7 @@
 //! this test written to the protocol's documentation (a header line, then the payload), the
 //! real client and pipeline around them.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 
 use hark_audio::wav;

@@ -62,6 +62,7 @@ extern "C" {
 
     // ps_search.h
     fn ps_set_jsgf_string(ps: *mut PsDecoder, name: *const c_char, jsgf: *const c_char) -> c_int;
+    fn ps_set_lm_file(ps: *mut PsDecoder, name: *const c_char, path: *const c_char) -> c_int;
     fn ps_set_search(ps: *mut PsDecoder, name: *const c_char) -> c_int;
     fn ps_unset_search(ps: *mut PsDecoder, name: *const c_char) -> c_int;
 
@@ -187,6 +188,17 @@ impl Decoder {
         };
         // SAFETY: valid decoder and strings; the library parses a copy.
         unsafe { ps_set_jsgf_string(self.ps.as_ptr(), name.as_ptr(), jsgf.as_ptr()) >= 0 }
+    }
+
+    /// Loads the ARPA (or binary) n-gram model at `path` into a search called `name`
+    /// (replacing one of that name). False when the file cannot be read as a model.
+    pub(crate) fn set_lm_file(&mut self, name: &str, path: &str) -> bool {
+        let (Ok(name), Ok(path)) = (CString::new(name), CString::new(path)) else {
+            return false;
+        };
+        // SAFETY: valid decoder and strings; the library reads the file during the call and
+        // keeps the model it built, not the path.
+        unsafe { ps_set_lm_file(self.ps.as_ptr(), name.as_ptr(), path.as_ptr()) >= 0 }
     }
 
     /// Makes the search `name` the active one.

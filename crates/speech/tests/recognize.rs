@@ -348,6 +348,15 @@ fn decodes_against_a_language_model_and_keeps_the_previous_one_when_refused() {
         assert!(matches!(error, Error::LanguageModel(_)), "{bad}: {error:?}");
     }
     assert_eq!(hear("call mom").as_deref(), Some("call mom"));
+    let audio = synthesizer.synthesize("call zorblax").unwrap();
+    let alternatives = recognizer
+        .recognize_n_best(&to_16k_trimmed(&audio), 5)
+        .unwrap();
+    assert_eq!(alternatives[0].text, "call zorblax", "{alternatives:?}");
+    assert!(
+        alternatives.windows(2).all(|w| w[0].text != w[1].text),
+        "{alternatives:?}"
+    );
     // And back to a grammar.
     recognizer.set_grammar(COMMANDS).unwrap();
     assert_eq!(

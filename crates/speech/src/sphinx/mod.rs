@@ -303,6 +303,39 @@ impl Recognizer {
         }))
     }
 
+    /// Like [`Recognizer::recognize`], but up to `n` different sentences, best first: the
+    /// alternatives let a caller pick the best one that its grammar accepts when decoding
+    /// against an n-gram model, which may prefer a sentence outside it. Only the first is
+    /// given when the search has no list of alternatives (a JSGF grammar may have none).
+    pub fn recognize_n_best(&self, samples: &[i16], n: usize) -> Result<Vec<Transcript>, Error> {
+        let mut state = self.lock();
+        if state.search.is_none() {
+            return Err(Error::NoGrammar);
+        }
+        if samples.is_empty() || n == 0 {
+            return Ok(Vec::new());
+        }
+        let Some(best) = state.decoder.decode(samples).map_err(Error::Decoder)? else {
+            return Ok(Vec::new());
+        };
+        let mut out = vec![Transcript {
+            text: words(&best.text),
+            score: best.score,
+            frames: best.frames,
+        }];
+        for (text, score) in state.decoder.n_best(n.saturating_mul(4)) {
+            let text = words(&text);
+            if out.len() < n && !text.is_empty() && !out.iter().any(|t| t.text == text) {
+                out.push(Transcript {
+                    text,
+                    score,
+                    frames: best.frames,
+                });
+            }
+        }
+        Ok(out)
+    }
+
     /// The pronunciation of `word` in the decoder's dictionary (including words added), if any.
     pub fn pronunciation(&self, word: &str) -> Option<String> {
         self.lock().decoder.lookup(word)
@@ -315,6 +348,21 @@ impl Recognizer {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+/// The words of a hypothesis, single-spaced, without the sentence markers and fillers
+/// (`<s>`, `<sil>`, `[NOISE]`, `++breath++`) and with alternative pronunciations as their word
+/// (`the(2)` is `the`).
+fn words(hypothesis: &str) -> String {
+    hypothesis
+        .split_whitespace()
+        .filter(|w| !w.starts_with(['<', '[', '+']))
+        .map(|w| match w.split_once('(') {
+            Some((word, n)) if n.ends_with(')') && !word.is_empty() => word,
+            _ => w,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Adds `word`, as an alternative pronunciation (`word(2)`, ...) when the dictionary has it.
@@ -500,6 +548,14 @@ mod tests {
                 "what", "time", "is", "it", "set", "a", "timer", "for", "minutes", "one", "two",
                 "zorblax"
             ]
+        );
+    }
+
+    #[test]
+    fn hypotheses_are_words_without_markers_fillers_or_variant_numbers() {
+        assert_eq!(
+            words("<s> cancel  the(2) <sil> [NOISE] timer ++breath++ </s>"),
+            "cancel the timer"
         );
     }
 

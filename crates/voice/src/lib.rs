@@ -4,8 +4,10 @@
 //! refused clearly if it is not audio, empty, or longer than [`Config::max_seconds`]), noise
 //! is suppressed (RNNoise, [`Config::denoise`]), leading and trailing silence is cut by the
 //! endpointer (the recognizer invents words in silence; see the voice measurements note), and
-//! PocketSphinx decodes what is left against the grammar the skills understand, exported as
-//! JSGF by hark-nlu. Pure silence is [`Heard::Nothing`], not an error.
+//! PocketSphinx decodes what is left against the grammar the skills understand: a trigram model
+//! of its sentences ([`RecognizerGrammar::Ngram`], the default) or the grammar itself as JSGF
+//! ([`RecognizerGrammar::Jsgf`]), both from hark-nlu. Pure silence is [`Heard::Nothing`], not an
+//! error.
 //!
 //! Speaking ([`Voice::speak`]): espeak-ng's 22,050 Hz speech is resampled to hark's 16 kHz and
 //! written as WAV.
@@ -13,12 +15,12 @@
 //! A [`Voice`] decodes one utterance at a time (PocketSphinx's decoder is not reentrant); a
 //! server that hears several devices at once keeps several, or queues.
 //!
-//! **Not yet for the whole grammar.** PocketSphinx expands every JSGF rule reference into its
-//! own copy, so the whole built-in English grammar becomes about 412,000 states: 1.3 GB and 3
-//! to 5 times real time to decode (docs/grammar.md). Until the export is determinized and
-//! minimized (or an n-gram model is built from the expanded sentences), a [`Voice`] is meant
-//! for a chosen set of intents ([`Config::intents`]); the clock, stop and help intents decode
-//! in a few hundredths of real time.
+//! **The n-gram model by default.** PocketSphinx expands every JSGF rule reference into its own
+//! copy, so the whole built-in English grammar as JSGF becomes about 412,000 states: 1.3 GB and 3
+//! to 5 times real time to decode (docs/grammar.md). A trigram model of 50,000 sentences sampled
+//! from the same grammar loads in a fraction of a second and decodes in hundredths of real time;
+//! it may return a sentence the grammar does not have, which hark's matcher then refuses. JSGF is
+//! for a small set of intents ([`Config::intents`]), where it is fast and a little more exact.
 
 #![deny(missing_docs)]
 
@@ -27,7 +29,7 @@ use std::time::{Duration, Instant};
 
 use hark_audio::denoise::NoiseSuppression;
 use hark_audio::{endpoint, resample, wav};
-use hark_nlu::{jsgf, Grammar};
+use hark_nlu::{jsgf, lm, Grammar};
 use hark_speech::{Recognizer, RecognizerConfig, Synthesizer};
 
 /// How the pipeline runs.
@@ -46,6 +48,20 @@ pub struct Config {
     pub recognizer: RecognizerConfig,
     /// Only these intents are recognized, when given (see the crate documentation).
     pub intents: Option<BTreeSet<String>>,
+    /// What the recognizer decodes against. Default [`RecognizerGrammar::Ngram`].
+    pub grammar: RecognizerGrammar,
+    /// How the n-gram model is built, for [`RecognizerGrammar::Ngram`].
+    pub language_model: lm::LmOptions,
+}
+
+/// What the recognizer decodes against, both made from the grammar (see the crate documentation).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RecognizerGrammar {
+    /// The grammar as JSGF: only its sentences, but slow beyond a few intents.
+    Jsgf,
+    /// A trigram model of sentences sampled from the grammar: fast for the whole grammar.
+    #[default]
+    Ngram,
 }
 
 impl Default for Config {
@@ -62,6 +78,8 @@ impl Default for Config {
                 ..RecognizerConfig::debian_en_us()
             },
             intents: None,
+            grammar: RecognizerGrammar::default(),
+            language_model: lm::LmOptions::default(),
         }
     }
 }
@@ -98,7 +116,8 @@ pub enum Heard {
     Nothing,
     /// Speech, but no sentence of the grammar fits it.
     NotUnderstood,
-    /// The words recognized, lower case, as the grammar spells them.
+    /// The words recognized, lower case, as the grammar spells them. With the n-gram model, not
+    /// always a sentence of the grammar.
     Text(String),
 }
 
@@ -129,9 +148,14 @@ impl Timings {
     }
 }
 
+/// How many of the n-gram model's best sentences are searched for one of the grammar's.
+const N_BEST: usize = 20;
+
 /// A recognizer bound to a grammar, and a synthesizer.
 pub struct Voice {
     recognizer: Recognizer,
+    /// The grammar's sentences, to choose among the n-gram model's alternatives.
+    sentences: Option<jsgf::Jsgf>,
     synthesizer: Synthesizer,
     config: Config,
     words: usize,
@@ -156,13 +180,26 @@ impl Voice {
         let exported =
             jsgf::export(grammar, &options).map_err(|e| VoiceError::Grammar(e.to_string()))?;
         let recognizer = Recognizer::new(config.recognizer.clone())?;
-        recognizer.set_grammar(&exported.text)?;
+        let words = exported.vocabulary.len();
+        let sentences = match config.grammar {
+            RecognizerGrammar::Jsgf => {
+                recognizer.set_grammar(&exported.text)?;
+                None
+            }
+            RecognizerGrammar::Ngram => {
+                let model = lm::build(&exported, &config.language_model)
+                    .map_err(|e| VoiceError::Grammar(e.to_string()))?;
+                recognizer.set_language_model(&model.text)?;
+                Some(exported)
+            }
+        };
         let synthesizer = Synthesizer::new(&config.voice, config.rate_wpm)?;
         Ok(Voice {
             recognizer,
+            sentences,
             synthesizer,
             config,
-            words: exported.vocabulary.len(),
+            words,
         })
     }
 
@@ -192,7 +229,22 @@ impl Voice {
             return Ok((Heard::Nothing, timings));
         };
         let started = Instant::now();
-        let transcript = self.recognizer.recognize(&clean[range])?;
+        let transcript = match &self.sentences {
+            None => self.recognizer.recognize(&clean[range])?,
+            // The n-gram model may prefer a sentence the grammar does not have ("how much time
+            // is it on the timer"); the best of its alternatives that the grammar has is taken
+            // instead, and the best of all when none is.
+            Some(sentences) => {
+                let mut alternatives = self.recognizer.recognize_n_best(&clean[range], N_BEST)?;
+                let in_grammar = alternatives.iter().position(|t| {
+                    sentences.accepts(&t.text.split_whitespace().collect::<Vec<_>>())
+                });
+                match in_grammar {
+                    Some(i) => Some(alternatives.swap_remove(i)),
+                    None => alternatives.into_iter().next(),
+                }
+            }
+        };
         timings.decode = started.elapsed();
         Ok(match transcript {
             Some(t) if !t.text.trim().is_empty() => (Heard::Text(t.text), timings),

@@ -18,9 +18,10 @@
 //! **The n-gram model by default.** PocketSphinx expands every JSGF rule reference into its own
 //! copy, so the whole built-in English grammar as JSGF becomes about 412,000 states: 1.3 GB and 3
 //! to 5 times real time to decode (docs/grammar.md). A trigram model of 50,000 sentences sampled
-//! from the same grammar loads in a fraction of a second and decodes in hundredths of real time;
-//! it may return a sentence the grammar does not have, which hark's matcher then refuses. JSGF is
-//! for a small set of intents ([`Config::intents`]), where it is fast and a little more exact.
+//! from the same grammar is built and loaded in about two seconds and decodes in about 0.05 of
+//! real time. It may prefer a sentence the grammar does not have, so the recognizer's 20 best
+//! sentences are searched for the best one the grammar has. JSGF is for a small set of intents
+//! ([`Config::intents`]), where it is fast and a little more exact.
 
 #![deny(missing_docs)]
 

@@ -183,3 +183,99 @@ fn the_whole_grammar_on_the_ngram_model_hears_commands_of_every_skill() {
     // that i", "six am" as "six and"); fail on a drop below that.
     assert!(right >= total - 2, "{right}/{total}");
 }
+
+/// The resident memory of this process, in MB (Linux).
+fn resident_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// The figures of docs/grammar.md: JSGF restricted to the intents of the test set against the
+/// n-gram model of the whole grammar, on the test set in two voices at two rates. Run alone in
+/// release for meaningful memory and time:
+/// `cargo test --release -p hark-voice -- --ignored --nocapture --test-threads=1 measure`
+/// (`HARK_MEASURE=jsgf` or `ngram` for one of them).
+#[test]
+#[ignore = "a measurement, minutes long"]
+fn measure_jsgf_restricted_against_ngram_whole() {
+    let which = std::env::var("HARK_MEASURE").unwrap_or_default();
+    let intents: BTreeSet<String> = WHOLE_GRAMMAR_COMMANDS
+        .iter()
+        .map(|(_, intent)| intent.to_string())
+        .collect();
+    let setups = [
+        ("jsgf", RecognizerGrammar::Jsgf, Some(intents)),
+        ("ngram", RecognizerGrammar::Ngram, None),
+    ];
+    for (name, grammar, intents) in setups {
+        if !which.is_empty() && which != name {
+            continue;
+        }
+        let exported = hark_nlu::jsgf::export(
+            &builtin::grammar("en").unwrap(),
+            &hark_nlu::jsgf::Options {
+                intents: intents.clone(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        eprintln!(
+            "{name}: {} words, about {} states as JSGF",
+            exported.vocabulary.len(),
+            exported.stats.inlined_states
+        );
+        let before = resident_mb();
+        let started = std::time::Instant::now();
+        let config = Config {
+            grammar,
+            intents,
+            denoise: NoiseSuppression::Off,
+            ..Config::default()
+        };
+        let voice = Voice::new(&builtin::grammar("en").unwrap(), config).unwrap();
+        let load = started.elapsed().as_secs_f64();
+        let memory = resident_mb() - before;
+        let (mut right, mut total, mut audio, mut decode) = (0, 0, 0.0, 0.0);
+        for voice_name in ["en-us", "en"] {
+            for rate in [140, 200] {
+                let synthesizer = hark_speech::Synthesizer::new(voice_name, rate).unwrap();
+                for (said, intent) in WHOLE_GRAMMAR_COMMANDS {
+                    let spoken = synthesizer.synthesize(said).unwrap();
+                    let input: Vec<f32> = spoken
+                        .samples
+                        .iter()
+                        .map(|s| f32::from(*s) / 32768.0)
+                        .collect();
+                    let speech: Vec<i16> =
+                        hark_audio::resample::resample(&input, spoken.sample_rate, 16_000)
+                            .into_iter()
+                            .map(|s| (s * 32768.0).round().clamp(-32768.0, 32767.0) as i16)
+                            .collect();
+                    let noise = mix::noise(mix::Color::Pink, 7, speech.len() + 32_000, -30.0);
+                    let samples = mix::mix_at_snr(&padded(&speech), &noise, 40.0)
+                        .unwrap()
+                        .samples;
+                    let (heard, timings) = voice.hear_samples(&samples).unwrap();
+                    audio += timings.audio.as_secs_f64();
+                    decode += timings.decode.as_secs_f64();
+                    total += 1;
+                    match &heard {
+                        Heard::Text(text) if intent_of(text).as_deref() == Some(*intent) => {
+                            right += 1
+                        }
+                        other => eprintln!("{name} {voice_name} {rate}: {said:?} heard {other:?}"),
+                    }
+                }
+            }
+        }
+        eprintln!(
+            "{name}: load {load:.2} s, +{memory:.0} MB resident, decoding {:.3} of real time \
+             ({audio:.1} s of audio), {right}/{total} understood",
+            decode / audio
+        );
+    }
+}

@@ -74,8 +74,13 @@ impl Default for Config {
             rate_wpm: hark_speech::espeak::DEFAULT_RATE,
             recognizer: RecognizerConfig {
                 // Digital silence (exact zeros, as a synthesizer or a muted microphone gives)
-                // has no log energy; a little dither keeps the features finite.
-                options: vec![("-dither".into(), "yes".into())],
+                // has no log energy; a little dither keeps the features finite. A fixed seed
+                // makes the dither, and so each result, the same from run to run: with
+                // sphinxbase's own seed, the same audio was heard differently between runs.
+                options: vec![
+                    ("-dither".into(), "yes".into()),
+                    ("-seed".into(), "1".into()),
+                ],
                 ..RecognizerConfig::debian_en_us()
             },
             intents: None,

@@ -15,6 +15,7 @@ pub mod entity;
 mod error;
 pub mod grammar;
 pub mod jsgf;
+pub mod lm;
 pub mod matcher;
 pub mod template;
 pub mod text;

@@ -60,6 +60,9 @@ pub enum Error {
     /// A JSGF grammar was refused.
     #[error("the JSGF grammar was refused: {0}")]
     Grammar(String),
+    /// An n-gram language model was refused.
+    #[error("the language model was refused: {0}")]
+    LanguageModel(String),
     /// The grammar uses words missing from the dictionary, and pronouncing them is switched off.
     #[error("the grammar uses words missing from the dictionary: {}", .0.join(", "))]
     UnknownWords(Vec<String>),

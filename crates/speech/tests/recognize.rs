@@ -293,3 +293,74 @@ fn the_engines_can_be_shared_between_threads() {
     send_sync::<Recognizer>();
     send_sync::<Synthesizer>();
 }
+
+/// A small bigram model in ARPA format, as `hark_nlu::lm` writes one, with a made-up word.
+const MODEL: &str = "\\data\\
+ngram 1=6
+ngram 2=7
+
+\\1-grams:
+-99\t<s>\t-3.0
+-0.7\t</s>
+-0.7\tcall\t-3.0
+-0.7\tzorblax\t-3.0
+-0.7\tmom\t-3.0
+-0.7\tstop\t-3.0
+
+\\2-grams:
+-0.3\t<s> call
+-0.3\t<s> stop
+-0.3\tcall zorblax
+-0.3\tcall mom
+-0.1\tzorblax </s>
+-0.1\tmom </s>
+-0.1\tstop </s>
+
+\\end\\
+";
+
+#[test]
+fn decodes_against_a_language_model_and_keeps_the_previous_one_when_refused() {
+    let Some(recognizer) = recognizer() else {
+        return;
+    };
+    let added = recognizer
+        .set_language_model(MODEL)
+        .expect("the model loads");
+    assert_eq!(added.len(), 1, "{added:?}");
+    assert_eq!(added[0].word, "zorblax");
+    let synthesizer = Synthesizer::new("en-us", 160).unwrap();
+    let hear = |sentence: &str| {
+        let audio = synthesizer.synthesize(sentence).unwrap();
+        recognizer
+            .recognize(&to_16k_trimmed(&audio))
+            .unwrap()
+            .map(|t| t.text)
+    };
+    assert_eq!(hear("call zorblax").as_deref(), Some("call zorblax"));
+    assert_eq!(hear("stop").as_deref(), Some("stop"));
+    for bad in [
+        "call zorblax",
+        "\\data\\\nngram 1=2\n",
+        "\\data\\\nngram 1=9\n\n\\1-grams:\n-1\tstop\n\n\\end\\\n",
+    ] {
+        let error = recognizer.set_language_model(bad).expect_err(bad);
+        assert!(matches!(error, Error::LanguageModel(_)), "{bad}: {error:?}");
+    }
+    assert_eq!(hear("call mom").as_deref(), Some("call mom"));
+    let audio = synthesizer.synthesize("call zorblax").unwrap();
+    let alternatives = recognizer
+        .recognize_n_best(&to_16k_trimmed(&audio), 5)
+        .unwrap();
+    assert_eq!(alternatives[0].text, "call zorblax", "{alternatives:?}");
+    assert!(
+        alternatives.windows(2).all(|w| w[0].text != w[1].text),
+        "{alternatives:?}"
+    );
+    // And back to a grammar.
+    recognizer.set_grammar(COMMANDS).unwrap();
+    assert_eq!(
+        hear("cancel the timer").as_deref(),
+        Some("cancel the timer")
+    );
+}

@@ -4,8 +4,10 @@
 //! refused clearly if it is not audio, empty, or longer than [`Config::max_seconds`]), noise
 //! is suppressed (RNNoise, [`Config::denoise`]), leading and trailing silence is cut by the
 //! endpointer (the recognizer invents words in silence; see the voice measurements note), and
-//! PocketSphinx decodes what is left against the grammar the skills understand, exported as
-//! JSGF by hark-nlu. Pure silence is [`Heard::Nothing`], not an error.
+//! PocketSphinx decodes what is left against the grammar the skills understand: a trigram model
+//! of its sentences ([`RecognizerGrammar::Ngram`], the default) or the grammar itself as JSGF
+//! ([`RecognizerGrammar::Jsgf`]), both from hark-nlu. Pure silence is [`Heard::Nothing`], not an
+//! error.
 //!
 //! Speaking ([`Voice::speak`]): espeak-ng's 22,050 Hz speech is resampled to hark's 16 kHz and
 //! written as WAV.
@@ -18,12 +20,13 @@
 //! A [`Voice`] decodes one utterance at a time (PocketSphinx's decoder is not reentrant); a
 //! server that hears several devices at once keeps several, or queues.
 //!
-//! **Not yet for the whole grammar.** PocketSphinx expands every JSGF rule reference into its
-//! own copy, so the whole built-in English grammar becomes about 412,000 states: 1.3 GB and 3
-//! to 5 times real time to decode (docs/grammar.md). Until the export is determinized and
-//! minimized (or an n-gram model is built from the expanded sentences), a [`Voice`] is meant
-//! for a chosen set of intents ([`Config::intents`]); the clock, stop and help intents decode
-//! in a few hundredths of real time.
+//! **The n-gram model by default.** PocketSphinx expands every JSGF rule reference into its own
+//! copy, so the whole built-in English grammar as JSGF becomes about 412,000 states: 1.3 GB and 3
+//! to 5 times real time to decode (docs/grammar.md). A trigram model of 50,000 sentences sampled
+//! from the same grammar is built and loaded in about two seconds and decodes in about 0.05 of
+//! real time. It may prefer a sentence the grammar does not have, so the recognizer's 20 best
+//! sentences are searched for the best one the grammar has. JSGF is for a small set of intents
+//! ([`Config::intents`]), where it is fast and a little more exact.
 
 #![deny(missing_docs)]
 
@@ -32,7 +35,7 @@ use std::time::{Duration, Instant};
 
 use hark_audio::denoise::NoiseSuppression;
 use hark_audio::{endpoint, resample, wav};
-use hark_nlu::{jsgf, Grammar};
+use hark_nlu::{jsgf, lm, Grammar};
 use hark_speech::{Recognizer, RecognizerConfig, Synthesizer};
 
 /// How the pipeline runs.
@@ -57,6 +60,20 @@ pub struct Config {
     pub wyoming_tts: Option<String>,
     /// How long a Wyoming server may take for each step. Default 15 s.
     pub wyoming_timeout: Duration,
+    /// What the recognizer decodes against. Default [`RecognizerGrammar::Ngram`].
+    pub grammar: RecognizerGrammar,
+    /// How the n-gram model is built, for [`RecognizerGrammar::Ngram`].
+    pub language_model: lm::LmOptions,
+}
+
+/// What the recognizer decodes against, both made from the grammar (see the crate documentation).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RecognizerGrammar {
+    /// The grammar as JSGF: only its sentences, but slow beyond a few intents.
+    Jsgf,
+    /// A trigram model of sentences sampled from the grammar: fast for the whole grammar.
+    #[default]
+    Ngram,
 }
 
 impl Default for Config {
@@ -68,14 +85,21 @@ impl Default for Config {
             rate_wpm: hark_speech::espeak::DEFAULT_RATE,
             recognizer: RecognizerConfig {
                 // Digital silence (exact zeros, as a synthesizer or a muted microphone gives)
-                // has no log energy; a little dither keeps the features finite.
-                options: vec![("-dither".into(), "yes".into())],
+                // has no log energy; a little dither keeps the features finite. A fixed seed
+                // makes the dither, and so each result, the same from run to run: with
+                // sphinxbase's own seed, the same audio was heard differently between runs.
+                options: vec![
+                    ("-dither".into(), "yes".into()),
+                    ("-seed".into(), "1".into()),
+                ],
                 ..RecognizerConfig::debian_en_us()
             },
             intents: None,
             wyoming_asr: None,
             wyoming_tts: None,
             wyoming_timeout: Duration::from_secs(15),
+            grammar: RecognizerGrammar::default(),
+            language_model: lm::LmOptions::default(),
         }
     }
 }
@@ -117,7 +141,8 @@ pub enum Heard {
     Nothing,
     /// Speech, but no sentence of the grammar fits it.
     NotUnderstood,
-    /// The words recognized, lower case, as the grammar spells them.
+    /// The words recognized, lower case, as the grammar spells them. With the n-gram model, not
+    /// always a sentence of the grammar.
     Text(String),
 }
 
@@ -169,9 +194,41 @@ impl Speaker {
     }
 }
 
-/// A recognizer bound to a grammar, and a synthesizer.
+/// How many of the n-gram model's best sentences are searched for one of the grammar's.
+const N_BEST: usize = 20;
+
+/// The built-in recognizer, bound to the grammar.
+struct Local {
+    recognizer: Recognizer,
+    /// The grammar's sentences, to choose among the n-gram model's alternatives.
+    sentences: Option<jsgf::Jsgf>,
+}
+
+impl Local {
+    fn recognize(&self, samples: &[i16]) -> Result<Option<String>, VoiceError> {
+        let transcript = match &self.sentences {
+            None => self.recognizer.recognize(samples)?,
+            // The n-gram model may prefer a sentence the grammar does not have ("how much time
+            // is it on the timer"); the best of its alternatives that the grammar has is taken
+            // instead, and the best of all when none is.
+            Some(sentences) => {
+                let mut alternatives = self.recognizer.recognize_n_best(samples, N_BEST)?;
+                let in_grammar = alternatives.iter().position(|t| {
+                    sentences.accepts(&t.text.split_whitespace().collect::<Vec<_>>())
+                });
+                match in_grammar {
+                    Some(i) => Some(alternatives.swap_remove(i)),
+                    None => alternatives.into_iter().next(),
+                }
+            }
+        };
+        Ok(transcript.map(|t| t.text))
+    }
+}
+
+/// A recognizer bound to a grammar (or a Wyoming one), and a synthesizer.
 pub struct Voice {
-    recognizer: Option<Recognizer>,
+    local: Option<Local>,
     speaker: Speaker,
     config: Config,
     words: usize,
@@ -190,7 +247,7 @@ impl Voice {
     /// A pipeline that recognizes what `grammar` understands (with PocketSphinx; a Wyoming
     /// recognizer is not told the grammar).
     pub fn new(grammar: &Grammar, config: Config) -> Result<Voice, VoiceError> {
-        let (recognizer, words) = match config.wyoming_asr {
+        let (local, words) = match config.wyoming_asr {
             Some(_) => (None, 0),
             None => {
                 let options = jsgf::Options {
@@ -200,13 +257,31 @@ impl Voice {
                 let exported = jsgf::export(grammar, &options)
                     .map_err(|e| VoiceError::Grammar(e.to_string()))?;
                 let recognizer = Recognizer::new(config.recognizer.clone())?;
-                recognizer.set_grammar(&exported.text)?;
-                (Some(recognizer), exported.vocabulary.len())
+                let words = exported.vocabulary.len();
+                let sentences = match config.grammar {
+                    RecognizerGrammar::Jsgf => {
+                        recognizer.set_grammar(&exported.text)?;
+                        None
+                    }
+                    RecognizerGrammar::Ngram => {
+                        let model = lm::build(&exported, &config.language_model)
+                            .map_err(|e| VoiceError::Grammar(e.to_string()))?;
+                        recognizer.set_language_model(&model.text)?;
+                        Some(exported)
+                    }
+                };
+                (
+                    Some(Local {
+                        recognizer,
+                        sentences,
+                    }),
+                    words,
+                )
             }
         };
         let speaker = Speaker::new(&config.voice, config.rate_wpm)?;
         Ok(Voice {
-            recognizer,
+            local,
             speaker,
             config,
             words,
@@ -239,8 +314,8 @@ impl Voice {
             return Ok((Heard::Nothing, timings));
         };
         let started = Instant::now();
-        let text = match (&self.recognizer, &self.config.wyoming_asr) {
-            (Some(recognizer), _) => recognizer.recognize(&clean[range])?.map(|t| t.text),
+        let text = match (&self.local, &self.config.wyoming_asr) {
+            (Some(local), _) => local.recognize(&clean[range])?,
             (None, Some(address)) => {
                 let client = hark_wyoming::Client::new(address, self.config.wyoming_timeout);
                 let audio = hark_wyoming::Pcm::mono16(16_000, &clean[range]);

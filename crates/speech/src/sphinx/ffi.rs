@@ -24,6 +24,12 @@ struct PsDecoder {
     _private: [u8; 0],
 }
 
+/// `ps_nbest_t`, opaque: an iterator over the utterance's best hypotheses.
+#[repr(C)]
+struct NBest {
+    _private: [u8; 0],
+}
+
 /// sphinxbase's `cmd_ln_t`, opaque.
 #[repr(C)]
 struct CmdLn {
@@ -59,9 +65,14 @@ extern "C" {
     fn ps_end_utt(ps: *mut PsDecoder) -> c_int;
     fn ps_get_hyp(ps: *mut PsDecoder, out_best_score: *mut i32) -> *const c_char;
     fn ps_get_n_frames(ps: *mut PsDecoder) -> c_int;
+    fn ps_nbest(ps: *mut PsDecoder) -> *mut NBest;
+    fn ps_nbest_next(nbest: *mut NBest) -> *mut NBest;
+    fn ps_nbest_hyp(nbest: *mut NBest, out_score: *mut i32) -> *const c_char;
+    fn ps_nbest_free(nbest: *mut NBest);
 
     // ps_search.h
     fn ps_set_jsgf_string(ps: *mut PsDecoder, name: *const c_char, jsgf: *const c_char) -> c_int;
+    fn ps_set_lm_file(ps: *mut PsDecoder, name: *const c_char, path: *const c_char) -> c_int;
     fn ps_set_search(ps: *mut PsDecoder, name: *const c_char) -> c_int;
     fn ps_unset_search(ps: *mut PsDecoder, name: *const c_char) -> c_int;
 
@@ -189,6 +200,17 @@ impl Decoder {
         unsafe { ps_set_jsgf_string(self.ps.as_ptr(), name.as_ptr(), jsgf.as_ptr()) >= 0 }
     }
 
+    /// Loads the ARPA (or binary) n-gram model at `path` into a search called `name`
+    /// (replacing one of that name). False when the file cannot be read as a model.
+    pub(crate) fn set_lm_file(&mut self, name: &str, path: &str) -> bool {
+        let (Ok(name), Ok(path)) = (CString::new(name), CString::new(path)) else {
+            return false;
+        };
+        // SAFETY: valid decoder and strings; the library reads the file during the call and
+        // keeps the model it built, not the path.
+        unsafe { ps_set_lm_file(self.ps.as_ptr(), name.as_ptr(), path.as_ptr()) >= 0 }
+    }
+
     /// Makes the search `name` the active one.
     pub(crate) fn set_search(&mut self, name: &str) -> bool {
         let Ok(name) = CString::new(name) else {
@@ -242,6 +264,32 @@ impl Decoder {
                 frames,
             }))
         }
+    }
+}
+
+impl Decoder {
+    /// Up to `n` best hypotheses of the last utterance decoded, best first, as text and path
+    /// score. Empty when the search has no lattice (a grammar search may have none).
+    pub(crate) fn n_best(&mut self, n: usize) -> Vec<(String, i32)> {
+        let mut out = Vec::new();
+        // SAFETY: valid decoder whose last utterance has ended (`decode` always ends it). The
+        // iterator is advanced until NULL (which frees it, per pocketsphinx.h) or freed here;
+        // each hypothesis string belongs to the iterator and is copied before it moves on.
+        unsafe {
+            let mut nbest = ps_nbest(self.ps.as_ptr());
+            while !nbest.is_null() && out.len() < n {
+                let mut score = 0i32;
+                let hyp = ps_nbest_hyp(nbest, &mut score);
+                if !hyp.is_null() {
+                    out.push((CStr::from_ptr(hyp).to_string_lossy().into_owned(), score));
+                }
+                nbest = ps_nbest_next(nbest);
+            }
+            if !nbest.is_null() {
+                ps_nbest_free(nbest);
+            }
+        }
+        out
     }
 }
 

@@ -5,10 +5,19 @@ use std::path::PathBuf;
 use anyhow::{bail, Context as _, Result};
 use clap::Args;
 use hark_audio::denoise::NoiseSuppression;
-use hark_voice::{Config, Heard, Speaker, Voice};
+use hark_voice::{Config, Heard, RecognizerGrammar, Speaker, Voice};
 use serde_json::json;
 
 use crate::nlu::GrammarArgs;
+
+/// What the recognizer decodes against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Recognizer {
+    /// A trigram model of sentences of the grammar.
+    Ngram,
+    /// The grammar as JSGF.
+    Jsgf,
+}
 
 #[derive(Debug, Args)]
 pub struct SayArgs {
@@ -32,13 +41,16 @@ pub struct HearArgs {
     files: Vec<PathBuf>,
     #[command(flatten)]
     grammar: GrammarArgs,
-    /// Recognize only these intents (comma-separated). The whole built-in grammar as one
-    /// recognizer grammar is slow to load and to decode (see docs/grammar.md).
+    /// Recognize only these intents (comma-separated); all of the grammar's without it.
     #[arg(long, value_delimiter = ',', value_name = "INTENT,...")]
     intents: Vec<String>,
     /// Decode without noise suppression.
     #[arg(long)]
     no_denoise: bool,
+    /// What the recognizer decodes against: `ngram`, a trigram model of the grammar (fast for
+    /// the whole grammar), or `jsgf`, the grammar itself (exact, but slow beyond a few intents).
+    #[arg(long, value_enum, default_value_t = Recognizer::Ngram)]
+    recognizer: Recognizer,
     /// One JSON object per file: {"file", "text", "intent"}.
     #[arg(long)]
     jsonl: bool,
@@ -112,6 +124,10 @@ fn hear_each(
             NoiseSuppression::Rnnoise
         },
         intents: (!args.intents.is_empty()).then(|| args.intents.iter().cloned().collect()),
+        grammar: match args.recognizer {
+            Recognizer::Ngram => RecognizerGrammar::Ngram,
+            Recognizer::Jsgf => RecognizerGrammar::Jsgf,
+        },
         ..Config::default()
     };
     let voice = Voice::new(&grammar, config)?;

@@ -34,7 +34,14 @@ fn spoken_files_are_understood_and_bad_files_are_reported() {
         }
     }
     let out = hark()
-        .args(["understand", "--jsonl", "--intents", INTENTS])
+        .args([
+            "understand",
+            "--jsonl",
+            "--recognizer",
+            "jsgf",
+            "--intents",
+            INTENTS,
+        ])
         .args(&files)
         .output()
         .unwrap();
@@ -65,7 +72,7 @@ fn spoken_files_are_understood_and_bad_files_are_reported() {
     let bad = dir.join("bad.wav");
     std::fs::write(&bad, b"RIFF").unwrap();
     let out = hark()
-        .args(["transcribe", "--intents", INTENTS])
+        .args(["transcribe", "--recognizer", "jsgf", "--intents", INTENTS])
         .arg(&files[0])
         .arg(&bad)
         .output()

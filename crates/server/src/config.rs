@@ -43,9 +43,9 @@ pub struct Config {
     /// Time still flows at its real pace. 0, the default, is the real time; any
     /// other value is logged as a warning at start.
     pub clock_offset_ms: i64,
-    /// Whether `POST /v1/converse` takes spoken WAV (`HARK_VOICE=true`): PocketSphinx and
-    /// espeak-ng load at start. Off by default until the whole grammar decodes fast (see
-    /// docs/grammar.md).
+    /// Whether `POST /v1/converse` takes spoken WAV (`HARK_VOICE=true`): PocketSphinx (with a
+    /// trigram model of the grammar, about 2 s and 60 MB to build and load) and espeak-ng load
+    /// at start. Off by default: a text-only server needs neither.
     pub voice: bool,
     /// The intents the recognizer listens for (`HARK_VOICE_INTENTS=HassGetCurrentTime,HarkStop`);
     /// empty is every intent of the grammar.

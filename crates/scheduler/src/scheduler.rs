@@ -422,15 +422,18 @@ impl Scheduler {
         by: Option<SignedDuration>,
     ) -> Result<ScheduledItem> {
         let firing = self
-            .inner
-            .store
-            .firing(household, id)
+            .ring(household, id)
             .await?
-            .filter(|f| f.rings_at(self.now()))
             .ok_or(SchedulerError::NotFound)?;
         let snoozed = self.snooze_item(household, &firing.item, by).await?;
         self.end_ring(household, id, RingEnd::Snoozed).await?;
         Ok(snoozed)
+    }
+
+    /// The household's occurrence `id`, if it rings now.
+    pub async fn ring(&self, household: &HouseholdId, id: &FiringId) -> Result<Option<Firing>> {
+        let firing = self.inner.store.firing(household, id).await?;
+        Ok(firing.filter(|f| f.rings_at(self.now())))
     }
 
     async fn end_ring(

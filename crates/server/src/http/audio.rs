@@ -54,7 +54,8 @@ pub(super) async fn converse(
         ));
     };
     let device = speaking_device(server, caller, query.device.as_deref()).await?;
-    let hearing = tokio::task::spawn_blocking(move || voice.hear(&body));
+    let hearer = voice.clone();
+    let hearing = tokio::task::spawn_blocking(move || hearer.hear(&body));
     let (heard, timings) = hearing
         .await
         .map_err(|_| ApiError::new("internal", "internal error"))?
@@ -86,7 +87,6 @@ pub(super) async fn converse(
     };
     let started = Instant::now();
     let speech = reply["speech"].as_str().unwrap_or_default().to_owned();
-    let voice = server.voice.clone().expect("checked above");
     let spoken = match speech.is_empty() {
         true => hark_voice::wav_bytes(&[]),
         false => tokio::task::spawn_blocking(move || voice.speak(&speech))

@@ -74,11 +74,9 @@ async fn ring_of(server: &Server, caller: &Caller, id: &FiringId) -> Result<Firi
         || ApiError::new("not_found", "nothing of this household rings under that id");
     let firing = server
         .scheduler
-        .ringing(&caller.household.id, None)
+        .ring(&caller.household.id, id)
         .await
         .map_err(scheduler_error)?
-        .into_iter()
-        .find(|firing| firing.id == *id)
         .ok_or_else(not_ringing)?;
     match &caller.token.scope {
         Scope::Device(own) if *own != firing.device => Err(ApiError::new(

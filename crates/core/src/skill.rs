@@ -284,12 +284,33 @@ impl std::fmt::Display for SkillError {
 
 impl std::error::Error for SkillError {}
 
+/// What of the household a turn's skill needs to see, read by the runtime
+/// before [`Skill::handle`]; nothing by default, so a turn that needs nothing
+/// reads nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// [`Turn::timers`].
+    pub timers: bool,
+    /// [`Turn::scheduled`].
+    pub scheduled: bool,
+    /// [`Turn::ringing`].
+    pub ringing: bool,
+    /// [`Turn::devices`].
+    pub devices: bool,
+}
+
 /// A skill: turns intents into outcomes.
 pub trait Skill: Send + Sync {
     /// Its name, for logs and metrics.
     fn name(&self) -> &'static str;
     /// The intents it handles.
     fn intents(&self) -> &[&'static str];
+    /// What the turn of `intent` needs to see (see [`Needs`]).
+    fn needs(&self, intent: &Intent) -> Needs {
+        let _ = intent;
+        Needs::default()
+    }
+
     /// Answers one turn.
     fn handle(&self, turn: &Turn<'_>) -> Result<Outcome, SkillError>;
 }

@@ -144,68 +144,6 @@ pub struct State {
     pub devices: Vec<Device>,
 }
 
-/// The intents whose skill reads the household's alarms and reminders.
-pub const SCHEDULED_INTENTS: [&str; 6] = [
-    "HarkSetAlarm",
-    "HarkListAlarms",
-    "HarkCancelAlarm",
-    "HarkSetReminder",
-    "HarkListReminders",
-    "HarkCancelReminder",
-];
-
-/// The intents whose skill reads the household's timers.
-pub const TIMER_INTENTS: [&str; 8] = [
-    "HassStartTimer",
-    "HassCancelTimer",
-    "HassCancelAllTimers",
-    "HassIncreaseTimer",
-    "HassDecreaseTimer",
-    "HassPauseTimer",
-    "HassUnpauseTimer",
-    "HassTimerStatus",
-];
-
-/// The intents that create something a request may send to another device
-/// ("set a timer on the kitchen speaker").
-pub const DEVICE_INTENTS: [&str; 3] = ["HassStartTimer", "HarkSetAlarm", "HarkSetReminder"];
-
-/// The intents whose skill reads what rings on the device: "stop" and
-/// "snooze", and "stop the timer" (which means the ringing one, if any).
-pub const RINGING_INTENTS: [&str; 5] = [
-    "HarkStop",
-    "HarkStopAlarm",
-    "HarkSnoozeAlarm",
-    "HassCancelTimer",
-    "HassCancelAllTimers",
-];
-
-impl Understood {
-    /// Whether the skill needs what rings on the device.
-    pub fn needs_ringing(&self) -> bool {
-        matches!(self, Understood::Ready { intent, .. } if RINGING_INTENTS.contains(&intent.name.as_str()))
-    }
-
-    /// Whether the skill needs the household's devices: the intent creates
-    /// something and names a device for it. Only then, so that a plain "set
-    /// a timer" reads nothing more.
-    pub fn needs_devices(&self) -> bool {
-        matches!(self, Understood::Ready { intent, .. }
-            if DEVICE_INTENTS.contains(&intent.name.as_str())
-                && intent.slots.contains_key(&SlotName::new("device")))
-    }
-
-    /// Whether the skill needs the household's alarms and reminders.
-    pub fn needs_scheduled(&self) -> bool {
-        matches!(self, Understood::Ready { intent, .. } if SCHEDULED_INTENTS.contains(&intent.name.as_str()))
-    }
-
-    /// Whether the skill needs the household's timers.
-    pub fn needs_timers(&self) -> bool {
-        matches!(self, Understood::Ready { intent, .. } if TIMER_INTENTS.contains(&intent.name.as_str()))
-    }
-}
-
 /// "february 30th" as written: "February 30th".
 fn capitalize_months(said: &str) -> String {
     said.split(' ')
@@ -248,6 +186,18 @@ impl Assistant {
     /// The dialogue layer's own sentences.
     pub(crate) fn phrases(&self) -> &Phrases {
         &self.phrases
+    }
+
+    /// What the understood intent's skill needs to see of the household
+    /// (nothing for a turn already answered, or one no skill takes).
+    pub fn needs(&self, understood: &Understood) -> skill::Needs {
+        let Understood::Ready { intent, .. } = understood else {
+            return skill::Needs::default();
+        };
+        self.skills
+            .iter()
+            .find(|s| skill::handles(s.as_ref(), &intent.name))
+            .map_or_else(skill::Needs::default, |s| s.needs(intent))
     }
 
     /// What the user hears when something went wrong.
@@ -386,8 +336,8 @@ impl Assistant {
         }
     }
 
-    /// The second half of a turn: the skill answers, with `timers` the
-    /// household's timers when [`Understood::needs_timers`] said so.
+    /// The second half of a turn: the skill answers, with `state` what
+    /// [`Assistant::needs`] said it needs.
     pub fn answer(
         &self,
         household: &Household,

@@ -205,7 +205,8 @@ impl Server {
         understood: &assistant::Understood,
         state: &mut State,
     ) -> Result<(), hark_scheduler::SchedulerError> {
-        if understood.needs_ringing() {
+        let needs = self.assistant.needs(understood);
+        if needs.ringing {
             let ringing = self
                 .scheduler
                 .ringing(&household.id, Some(&device.id))
@@ -220,13 +221,13 @@ impl Server {
                 })
                 .collect();
         }
-        if understood.needs_timers() {
+        if needs.timers {
             state.timers = self.timer_views(household).await?;
         }
-        if understood.needs_scheduled() {
+        if needs.scheduled {
             state.scheduled = self.scheduled_views(household).await?;
         }
-        if understood.needs_devices() {
+        if needs.devices {
             state.devices = self.store.devices(&household.id).await?;
         }
         Ok(())

@@ -37,6 +37,12 @@ impl Target<'_> {
     }
 }
 
+/// Whether `intent` names a device, so that its turn needs the household's
+/// devices (a plain "set a timer" reads none).
+pub fn named(intent: &hark_core::Intent) -> bool {
+    intent.slots.contains_key(&SlotName::new("device"))
+}
+
 /// The device the turn's `device` slot names, if it names one.
 pub fn target<'a>(turn: &Turn<'a>) -> Result<Target<'a>, SkillError> {
     let slot = "device";

@@ -10,7 +10,7 @@
 //! A new alarm or reminder rings on the device that heard it, or on the one
 //! the request names ([`crate::devices`]); an unknown name sets nothing.
 
-use hark_core::skill::{Effect, Expect, Outcome, ScheduledView, Skill, SkillError, Turn};
+use hark_core::skill::{Effect, Expect, Needs, Outcome, ScheduledView, Skill, SkillError, Turn};
 use hark_core::{Intent, SlotName};
 use jiff::civil::Weekday;
 use jiff::{Timestamp, Zoned};
@@ -493,6 +493,15 @@ impl Skill for Alarm {
             "HarkListReminders",
             "HarkCancelReminder",
         ]
+    }
+
+    fn needs(&self, intent: &Intent) -> Needs {
+        let creates = matches!(intent.name.as_str(), "HarkSetAlarm" | "HarkSetReminder");
+        Needs {
+            scheduled: true,
+            devices: creates && crate::devices::named(intent),
+            ..Needs::default()
+        }
     }
 
     fn handle(&self, turn: &Turn<'_>) -> Result<Outcome, SkillError> {

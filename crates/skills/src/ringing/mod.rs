@@ -18,7 +18,7 @@
 //!   to two, or how many and the last one.
 
 use hark_core::skill::{
-    Effect, MissedView, Outcome, Skill, SkillError, Turn, DEFAULT_SNOOZE_SECS, MISSED_INTENT,
+    Effect, MissedView, Needs, Outcome, Skill, SkillError, Turn, DEFAULT_SNOOZE_SECS, MISSED_INTENT,
 };
 use hark_core::SlotName;
 
@@ -80,6 +80,13 @@ impl Skill for Ringing {
 
     fn intents(&self) -> &[&'static str] {
         &["HarkStopAlarm", "HarkSnoozeAlarm", MISSED_INTENT]
+    }
+
+    fn needs(&self, intent: &hark_core::Intent) -> Needs {
+        Needs {
+            ringing: intent.name.as_str() != MISSED_INTENT,
+            ..Needs::default()
+        }
     }
 
     fn handle(&self, turn: &Turn<'_>) -> Result<Outcome, SkillError> {

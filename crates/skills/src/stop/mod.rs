@@ -11,7 +11,7 @@
 //! * `HassNevermind` ("never mind", "cancel") says "OK." and ends the session.
 //!   It stops nothing: dropping a question is not silencing an alarm.
 
-use hark_core::skill::{Effect, Outcome, Skill, SkillError, Turn};
+use hark_core::skill::{Effect, Needs, Outcome, Skill, SkillError, Turn};
 
 use crate::responses::{Localized, ResponseFile, Spec};
 use crate::slots;
@@ -50,6 +50,13 @@ impl Skill for Stop {
 
     fn intents(&self) -> &[&'static str] {
         &["HarkStop", "HassNevermind"]
+    }
+
+    fn needs(&self, intent: &hark_core::Intent) -> Needs {
+        Needs {
+            ringing: intent.name.as_str() == "HarkStop",
+            ..Needs::default()
+        }
     }
 
     fn handle(&self, turn: &Turn<'_>) -> Result<Outcome, SkillError> {

@@ -11,7 +11,7 @@
 //! timer rings on the device that heard it, or on the one the request names
 //! ([`crate::devices`]); an unknown name starts nothing.
 
-use hark_core::skill::{Effect, Expect, Outcome, Skill, SkillError, TimerView, Turn};
+use hark_core::skill::{Effect, Expect, Needs, Outcome, Skill, SkillError, TimerView, Turn};
 use hark_core::{Intent, SlotName};
 
 use crate::devices::{self, Target as Place};
@@ -238,6 +238,17 @@ impl Skill for Timer {
             "HassUnpauseTimer",
             "HassTimerStatus",
         ]
+    }
+
+    fn needs(&self, intent: &Intent) -> Needs {
+        let name = intent.name.as_str();
+        Needs {
+            timers: true,
+            // "Stop the timer" means the ringing one, if one rings.
+            ringing: matches!(name, "HassCancelTimer" | "HassCancelAllTimers"),
+            devices: name == "HassStartTimer" && crate::devices::named(intent),
+            ..Needs::default()
+        }
     }
 
     fn handle(&self, turn: &Turn<'_>) -> Result<Outcome, SkillError> {

@@ -215,6 +215,17 @@ impl Endpointer {
         matches!(self.state, State::Speech { .. })
     }
 
+    /// During an utterance, the sample offset just past its last speech frame so far: what
+    /// follows may yet turn out to be the trailing silence.
+    pub fn last_speech_end(&self) -> Option<usize> {
+        match self.state {
+            State::Speech {
+                last_speech_end, ..
+            } => Some(last_speech_end),
+            State::Silence { .. } => None,
+        }
+    }
+
     /// The current noise floor estimate in dBFS, once a frame has been seen.
     pub fn noise_floor_dbfs(&self) -> Option<f32> {
         self.floor

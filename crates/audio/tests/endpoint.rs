@@ -109,6 +109,14 @@ fn streaming_reports_the_end_after_700ms_of_silence() {
     assert!(near(end, 24_000, 20));
     assert!(near(ended_when, 24_000 + 11_200, 30), "{ended_when}");
     assert!(!endpointer.in_speech());
+    assert_eq!(endpointer.last_speech_end(), None);
+
+    // During the trailing silence, the end of the speech so far is known.
+    let mut endpointer = Endpointer::new(Config::default());
+    endpointer.push(&audio[..24_000 + 4_000]);
+    assert!(endpointer.in_speech());
+    let last = endpointer.last_speech_end().expect("in speech");
+    assert!(near(last, 24_000, 20), "{last}");
 
     // A shorter trailing silence ends sooner.
     let config = Config {

@@ -33,7 +33,7 @@ pub mod sphinx;
 use std::path::PathBuf;
 
 pub use espeak::{Audio, Synthesizer, Voice};
-pub use sphinx::{Pronunciation, Recognizer, RecognizerConfig, Transcript};
+pub use sphinx::{Pronunciation, Recognizer, RecognizerConfig, Transcript, Utterance};
 
 /// What can go wrong in the speech engines.
 #[derive(Debug, thiserror::Error)]

@@ -364,3 +364,75 @@ fn decodes_against_a_language_model_and_keeps_the_previous_one_when_refused() {
         Some("cancel the timer")
     );
 }
+
+#[test]
+fn an_utterance_pushed_in_pieces_is_heard_as_the_whole_is() {
+    let Some(recognizer) = recognizer() else {
+        return;
+    };
+    recognizer.set_grammar(COMMANDS).unwrap();
+    let synthesizer = Synthesizer::new("en-us", 175).unwrap();
+    let mut finishing = Duration::ZERO;
+    let mut whole = Duration::ZERO;
+    for sentence in SENTENCES {
+        let samples = to_16k_trimmed(&synthesizer.synthesize(sentence).unwrap());
+        let started = Instant::now();
+        let expected = recognizer.recognize_n_best(&samples, 1).unwrap();
+        whole += started.elapsed();
+        let mut utterance = recognizer.utterance().unwrap();
+        for piece in samples.chunks(320) {
+            utterance.push(piece).unwrap();
+        }
+        let started = Instant::now();
+        let heard = utterance.finish_n_best(1).unwrap();
+        finishing += started.elapsed();
+        assert_eq!(
+            heard.first().map(|t| &t.text),
+            expected.first().map(|t| &t.text),
+            "{sentence}"
+        );
+        assert_eq!(heard[0].text, *sentence);
+    }
+    println!(
+        "{} commands: whole decodes {:.1} ms, finishing a streamed one {:.1} ms",
+        SENTENCES.len(),
+        whole.as_secs_f64() * 1e3,
+        finishing.as_secs_f64() * 1e3
+    );
+}
+
+#[test]
+fn an_utterance_holds_the_decoder_and_an_abandoned_one_frees_it() {
+    let Some(recognizer) = recognizer() else {
+        return;
+    };
+    assert!(matches!(recognizer.utterance(), Err(Error::NoGrammar)));
+    recognizer.set_grammar(COMMANDS).unwrap();
+    let synthesizer = Synthesizer::new("en-us", 175).unwrap();
+    let samples = to_16k_trimmed(&synthesizer.synthesize("cancel the timer").unwrap());
+    let mut abandoned = recognizer.utterance().unwrap();
+    abandoned.push(&samples[..samples.len() / 2]).unwrap();
+    assert!(recognizer.try_utterance().unwrap().is_none(), "busy");
+    drop(abandoned);
+    let mut utterance = recognizer.try_utterance().unwrap().expect("free again");
+    utterance.push(&samples).unwrap();
+    assert_eq!(
+        utterance.finish_n_best(3).unwrap()[0].text,
+        "cancel the timer"
+    );
+    // Nothing pushed: no sentence, and the decoder goes on.
+    assert!(recognizer
+        .utterance()
+        .unwrap()
+        .finish_n_best(3)
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        recognizer
+            .recognize(&samples)
+            .unwrap()
+            .map(|t| t.text)
+            .as_deref(),
+        Some("cancel the timer")
+    );
+}

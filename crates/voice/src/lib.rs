@@ -30,6 +30,10 @@
 
 #![deny(missing_docs)]
 
+mod listen;
+
+pub use listen::{Event, Listener};
+
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
@@ -159,6 +163,9 @@ pub struct Timings {
     pub endpoint: Duration,
     /// Decoding.
     pub decode: Duration,
+    /// From the moment all the audio was in (a file's end, or the end of speech noticed in a
+    /// stream) until the words were known: what a speaker waits for before the answer.
+    pub after_end: Duration,
 }
 
 impl Timings {
@@ -192,6 +199,44 @@ impl Speaker {
         let audio = self.synthesizer.synthesize(text)?;
         Ok(wav::write(&to_16k(&audio.samples, audio.sample_rate)))
     }
+
+    /// `text` spoken as 16 kHz mono samples, handed to `chunk` as espeak-ng makes them (a
+    /// clause or about 100 ms at a time), so that playing can start before the end is made.
+    /// `chunk` should hand them on, not wait for playback (the synthesizer is locked meanwhile).
+    pub fn speak_chunks(
+        &self,
+        text: &str,
+        mut chunk: impl FnMut(&[i16]),
+    ) -> Result<(), VoiceError> {
+        let rate = hark_speech::espeak::sample_rate()?;
+        let mut resampler = resample::Resampler::new(rate, 16_000);
+        let mut high = Vec::new();
+        let mut low = Vec::new();
+        let made = self.synthesizer.synthesize_chunks(text, |samples| {
+            high.clear();
+            high.extend(samples.iter().map(|&s| f32::from(s)));
+            low.clear();
+            resampler.push(&high, &mut low);
+            if !low.is_empty() {
+                chunk(&to_i16(&low));
+            }
+        })?;
+        debug_assert_eq!(made, rate);
+        low.clear();
+        resampler.finish(&mut low);
+        if !low.is_empty() {
+            chunk(&to_i16(&low));
+        }
+        Ok(())
+    }
+}
+
+/// Resampled values (on the `i16` scale) as samples.
+fn to_i16(values: &[f32]) -> Vec<i16> {
+    values
+        .iter()
+        .map(|v| v.round().clamp(-32768.0, 32767.0) as i16)
+        .collect()
 }
 
 /// How many of the n-gram model's best sentences are searched for one of the grammar's.
@@ -206,23 +251,23 @@ struct Local {
 
 impl Local {
     fn recognize(&self, samples: &[i16]) -> Result<Option<String>, VoiceError> {
-        let transcript = match &self.sentences {
-            None => self.recognizer.recognize(samples)?,
-            // The n-gram model may prefer a sentence the grammar does not have ("how much time
-            // is it on the timer"); the best of its alternatives that the grammar has is taken
-            // instead, and the best of all when none is.
-            Some(sentences) => {
-                let mut alternatives = self.recognizer.recognize_n_best(samples, N_BEST)?;
-                let in_grammar = alternatives.iter().position(|t| {
-                    sentences.accepts(&t.text.split_whitespace().collect::<Vec<_>>())
-                });
-                match in_grammar {
-                    Some(i) => Some(alternatives.swap_remove(i)),
-                    None => alternatives.into_iter().next(),
-                }
-            }
+        Ok(self.choose(self.recognizer.recognize_n_best(samples, N_BEST)?))
+    }
+
+    /// The sentence to take from the recognizer's alternatives, best first. The n-gram model
+    /// may prefer a sentence the grammar does not have ("how much time is it on the timer"):
+    /// the best alternative the grammar has is taken instead, and the best of all when none is.
+    fn choose(&self, mut alternatives: Vec<hark_speech::Transcript>) -> Option<String> {
+        let in_grammar = self.sentences.as_ref().and_then(|sentences| {
+            alternatives
+                .iter()
+                .position(|t| sentences.accepts(&t.text.split_whitespace().collect::<Vec<_>>()))
+        });
+        let chosen = match in_grammar {
+            Some(i) => alternatives.swap_remove(i),
+            None => alternatives.into_iter().next()?,
         };
-        Ok(transcript.map(|t| t.text))
+        Some(chosen.text)
     }
 }
 
@@ -314,20 +359,24 @@ impl Voice {
             return Ok((Heard::Nothing, timings));
         };
         let started = Instant::now();
-        let text = match (&self.local, &self.config.wyoming_asr) {
-            (Some(local), _) => local.recognize(&clean[range])?,
+        let text = self.recognize(&clean[range])?;
+        timings.decode = started.elapsed();
+        timings.after_end = timings.denoise + timings.endpoint + timings.decode;
+        Ok((heard(text), timings))
+    }
+
+    /// The words of an utterance (16 kHz mono, silence trimmed), by whichever recognizer this
+    /// voice has.
+    fn recognize(&self, speech: &[i16]) -> Result<Option<String>, VoiceError> {
+        match (&self.local, &self.config.wyoming_asr) {
+            (Some(local), _) => local.recognize(speech),
             (None, Some(address)) => {
                 let client = hark_wyoming::Client::new(address, self.config.wyoming_timeout);
-                let audio = hark_wyoming::Pcm::mono16(16_000, &clean[range]);
-                Some(wyoming(client.transcribe(&audio, None))?)
+                let audio = hark_wyoming::Pcm::mono16(16_000, speech);
+                Ok(Some(wyoming(client.transcribe(&audio, None))?))
             }
             (None, None) => unreachable!("Voice::new builds one or the other"),
-        };
-        timings.decode = started.elapsed();
-        Ok(match text {
-            Some(text) if !text.trim().is_empty() => (Heard::Text(text), timings),
-            _ => (Heard::NotUnderstood, timings),
-        })
+        }
     }
 
     /// `text` spoken, as a 16 kHz mono WAV.
@@ -338,6 +387,30 @@ impl Voice {
         let client = hark_wyoming::Client::new(address, self.config.wyoming_timeout);
         let audio = wyoming(client.synthesize(text, None))?;
         Ok(wav::write(&pcm_to_16k(&audio)?))
+    }
+
+    /// `text` spoken as 16 kHz mono samples, handed to `chunk` piece by piece as they are made
+    /// ([`Speaker::speak_chunks`]); a Wyoming synthesizer's audio comes as one piece.
+    pub fn speak_chunks(
+        &self,
+        text: &str,
+        mut chunk: impl FnMut(&[i16]),
+    ) -> Result<(), VoiceError> {
+        let Some(address) = &self.config.wyoming_tts else {
+            return self.speaker.speak_chunks(text, chunk);
+        };
+        let client = hark_wyoming::Client::new(address, self.config.wyoming_timeout);
+        let audio = wyoming(client.synthesize(text, None))?;
+        chunk(&pcm_to_16k(&audio)?);
+        Ok(())
+    }
+}
+
+/// Words recognized, or not.
+fn heard(text: Option<String>) -> Heard {
+    match text {
+        Some(text) if !text.trim().is_empty() => Heard::Text(text),
+        _ => Heard::NotUnderstood,
     }
 }
 

@@ -7,9 +7,10 @@
 use std::collections::BTreeSet;
 
 use hark_audio::denoise::NoiseSuppression;
-use hark_audio::{mix, wav};
+use hark_audio::endpoint::EndReason;
+use hark_audio::{levels, mix, wav};
 use hark_nlu::{builtin, entity, Matcher, ParseContext};
-use hark_voice::{Config, Heard, RecognizerGrammar, Voice};
+use hark_voice::{Config, Event, Heard, RecognizerGrammar, Voice};
 
 fn voice(denoise: NoiseSuppression) -> Voice {
     let intents: BTreeSet<String> = [
@@ -278,4 +279,136 @@ fn measure_jsgf_restricted_against_ngram_whole() {
             decode / audio
         );
     }
+}
+
+#[test]
+fn a_stream_pushed_in_20ms_pieces_is_heard_with_its_events() {
+    let voice = voice(NoiseSuppression::Rnnoise);
+    let commands = [
+        ("what time is it", "HassGetCurrentTime"),
+        ("what is the date today", "HassGetCurrentDate"),
+        ("what can you do", "HarkHelp"),
+    ];
+    let mut right = 0;
+    let mut total = 0;
+    for (said, intent) in commands {
+        let speech = wav::read(&voice.speak(said).unwrap(), wav::Limits::seconds(30))
+            .unwrap()
+            .samples;
+        let noise = mix::noise(mix::Color::Pink, 11, speech.len() + 32_000, -30.0);
+        for snr in [40.0, 10.0] {
+            let audio = mix::mix_at_snr(&padded(&speech), &noise, snr)
+                .unwrap()
+                .samples;
+            let mut listener = voice.listen();
+            let mut events = Vec::new();
+            for piece in audio.chunks(320) {
+                events.extend(listener.push(piece).unwrap());
+            }
+            events.extend(listener.finish().unwrap());
+            // Started, stopped (by the second of silence, not the end of the stream), heard.
+            assert_eq!(events.len(), 3, "{said} at {snr} dB: {events:?}");
+            let Event::SpeechStarted { at: start } = events[0] else {
+                panic!("{events:?}")
+            };
+            let Event::SpeechStopped { at: end, reason } = events[1] else {
+                panic!("{events:?}")
+            };
+            assert_eq!(reason, EndReason::Silence);
+            // The speech is in the middle second(s) of the padded audio.
+            let spoken = speech.len() as f64 / 16_000.0;
+            assert!((0.8..1.3).contains(&start.as_secs_f64()), "{start:?}");
+            assert!(
+                (0.8 + spoken * 0.5..1.3 + spoken).contains(&end.as_secs_f64()),
+                "{end:?} for {spoken} s"
+            );
+            let Event::Heard { heard, timings } = &events[2] else {
+                panic!("{events:?}")
+            };
+            assert!(timings.after_end <= timings.decode + timings.denoise + timings.endpoint);
+            total += 1;
+            match heard {
+                Heard::Text(text) if intent_of(text).as_deref() == Some(intent) => right += 1,
+                other => eprintln!("{said:?} at {snr} dB streamed: heard {other:?}"),
+            }
+            // After the utterance, the listener hears nothing more.
+            assert!(listener.push(&audio[..3200]).unwrap().is_empty());
+        }
+    }
+    assert!(right >= total - 1, "{right}/{total}");
+}
+
+#[test]
+fn a_stream_without_speech_is_nothing_and_speech_cut_off_is_still_heard() {
+    let voice = voice(NoiseSuppression::Rnnoise);
+    let hiss = mix::noise(mix::Color::Pink, 3, 48_000, -55.0);
+    let mut listener = voice.listen();
+    for piece in hiss.chunks(500) {
+        assert!(listener.push(piece).unwrap().is_empty());
+    }
+    let events = listener.finish().unwrap();
+    assert!(
+        matches!(
+            &events[..],
+            [Event::Heard {
+                heard: Heard::Nothing,
+                ..
+            }]
+        ),
+        "{events:?}"
+    );
+
+    // The device stops sending right after the words: the end of the stream ends them.
+    let speech = wav::read(
+        &voice.speak("what time is it").unwrap(),
+        wav::Limits::seconds(30),
+    )
+    .unwrap()
+    .samples;
+    let mut audio = hiss[..16_000].to_vec();
+    audio.extend(mix::mix_at_snr(&speech, &hiss, 40.0).unwrap().samples);
+    let mut listener = voice.listen();
+    let mut events = Vec::new();
+    for piece in audio.chunks(640) {
+        events.extend(listener.push(piece).unwrap());
+    }
+    events.extend(listener.finish().unwrap());
+    assert!(
+        matches!(
+            events[1],
+            Event::SpeechStopped {
+                reason: EndReason::EndOfStream,
+                ..
+            }
+        ),
+        "{events:?}"
+    );
+    let Event::Heard { heard, .. } = &events[2] else {
+        panic!("{events:?}")
+    };
+    assert_eq!(heard, &Heard::Text("what time is it".into()));
+}
+
+#[test]
+fn spoken_pieces_add_up_to_the_spoken_wav() {
+    let voice = voice(NoiseSuppression::Off);
+    let text = "It's 7:05 AM. Your timer is set.";
+    let spoken = || wav::read(&voice.speak(text).unwrap(), wav::Limits::seconds(30)).unwrap();
+    let whole = spoken().samples;
+    let mut pieces = Vec::new();
+    voice
+        .speak_chunks(text, |piece| pieces.push(piece.to_vec()))
+        .unwrap();
+    assert!(pieces.len() > 1, "{} pieces", pieces.len());
+    let joined: Vec<i16> = pieces.concat();
+    // espeak-ng's output varies a little from one sentence to the next (its samples are not
+    // the same twice), so the two are compared by length and level.
+    assert!(
+        joined.len().abs_diff(whole.len()) * 100 <= whole.len(),
+        "{} vs {}",
+        joined.len(),
+        whole.len()
+    );
+    let (a, b) = (levels::rms_dbfs(&joined), levels::rms_dbfs(&whole));
+    assert!((a - b).abs() < 1.0, "{a} vs {b} dBFS");
 }

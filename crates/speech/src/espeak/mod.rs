@@ -141,6 +141,11 @@ impl Synthesizer {
     }
 }
 
+/// The rate espeak-ng's audio comes out at, in Hz (22,050 for its voices).
+pub fn sample_rate() -> Result<u32, Error> {
+    Ok(Engine::lock().ok_or(Error::EspeakInit)?.sample_rate())
+}
+
 /// espeak-ng's phonemes for `text` read as American English, in its ASCII mnemonics.
 pub(crate) fn phonemes_en_us(text: &str) -> Result<String, Error> {
     let mut engine = Engine::lock().ok_or(Error::EspeakInit)?;

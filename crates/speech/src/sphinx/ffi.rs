@@ -231,18 +231,43 @@ impl Decoder {
     /// Decodes one whole utterance of 16 kHz mono samples with the active search. `Err` carries
     /// the step that failed; `Ok(None)` means the search ended without a complete sentence.
     pub(crate) fn decode(&mut self, samples: &[i16]) -> Result<Option<Hypothesis>, &'static str> {
+        self.start()?;
+        self.process(samples, true)?;
+        self.end()
+    }
+
+    /// Starts an utterance. Every started utterance must be [ended](Decoder::end) before the
+    /// decoder does anything else; `Utterance` in the parent module sees to it.
+    pub(crate) fn start(&mut self) -> Result<(), &'static str> {
+        // SAFETY: valid decoder, used by one thread at a time (`&mut self`).
+        match unsafe { ps_start_utt(self.ps.as_ptr()) } {
+            status if status < 0 => Err("ps_start_utt"),
+            _ => Ok(()),
+        }
+    }
+
+    /// Feeds samples to the utterance in progress; `whole` says they are all of it (the
+    /// library then searches them in one pass). On failure the utterance is ended.
+    pub(crate) fn process(&mut self, samples: &[i16], whole: bool) -> Result<(), &'static str> {
         let ps = self.ps.as_ptr();
-        // SAFETY: valid decoder; `samples` is a live slice of `len` values that the library only
-        // reads during the call. Each step's status is checked, and an utterance that started is
-        // always ended, so the decoder is ready for the next one whatever happens here.
+        // SAFETY: valid decoder with an utterance started; `samples` is a live slice of `len`
+        // values that the library only reads during the call.
         unsafe {
-            if ps_start_utt(ps) < 0 {
-                return Err("ps_start_utt");
-            }
-            if ps_process_raw(ps, samples.as_ptr(), samples.len(), 0, 1) < 0 {
+            if ps_process_raw(ps, samples.as_ptr(), samples.len(), 0, c_int::from(whole)) < 0 {
                 ps_end_utt(ps);
                 return Err("ps_process_raw");
             }
+        }
+        Ok(())
+    }
+
+    /// Ends the utterance in progress and returns its best hypothesis: `Ok(None)` when the
+    /// search ended without a complete sentence.
+    pub(crate) fn end(&mut self) -> Result<Option<Hypothesis>, &'static str> {
+        let ps = self.ps.as_ptr();
+        // SAFETY: valid decoder with an utterance started; the hypothesis string belongs to the
+        // decoder and is copied before any other call.
+        unsafe {
             if ps_end_utt(ps) < 0 {
                 return Err("ps_end_utt");
             }

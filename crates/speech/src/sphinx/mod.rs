@@ -32,7 +32,7 @@ mod ffi;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use crate::Error;
 use ffi::Decoder;
@@ -315,25 +315,25 @@ impl Recognizer {
         if samples.is_empty() || n == 0 {
             return Ok(Vec::new());
         }
-        let Some(best) = state.decoder.decode(samples).map_err(Error::Decoder)? else {
-            return Ok(Vec::new());
+        let best = state.decoder.decode(samples).map_err(Error::Decoder)?;
+        Ok(n_best(&mut state.decoder, best, n))
+    }
+
+    /// Starts decoding an utterance whose audio is still arriving: the decoder searches each
+    /// piece as it is [pushed](Utterance::push), so that little is left to do when the speech
+    /// ends. The decoder is this utterance's until it is finished or dropped; other calls wait.
+    pub fn utterance(&self) -> Result<Utterance<'_>, Error> {
+        Utterance::start(self.lock())
+    }
+
+    /// Like [`Recognizer::utterance`], but `Ok(None)` at once when the decoder is busy.
+    pub fn try_utterance(&self) -> Result<Option<Utterance<'_>>, Error> {
+        let state = match self.state.try_lock() {
+            Ok(state) => state,
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return Ok(None),
         };
-        let mut out = vec![Transcript {
-            text: words(&best.text),
-            score: best.score,
-            frames: best.frames,
-        }];
-        for (text, score) in state.decoder.n_best(n.saturating_mul(4)) {
-            let text = words(&text);
-            if out.len() < n && !text.is_empty() && !out.iter().any(|t| t.text == text) {
-                out.push(Transcript {
-                    text,
-                    score,
-                    frames: best.frames,
-                });
-            }
-        }
-        Ok(out)
+        Utterance::start(state).map(Some)
     }
 
     /// The pronunciation of `word` in the decoder's dictionary (including words added), if any.
@@ -347,6 +347,93 @@ impl Recognizer {
         self.state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Up to `n` different sentences of the utterance the decoder just ended, `best` first.
+fn n_best(decoder: &mut Decoder, best: Option<ffi::Hypothesis>, n: usize) -> Vec<Transcript> {
+    let Some(best) = best.filter(|_| n > 0) else {
+        return Vec::new();
+    };
+    let mut out = vec![Transcript {
+        text: words(&best.text),
+        score: best.score,
+        frames: best.frames,
+    }];
+    for (text, score) in decoder.n_best(n.saturating_mul(4)) {
+        let text = words(&text);
+        if out.len() < n && !text.is_empty() && !out.iter().any(|t| t.text == text) {
+            out.push(Transcript {
+                text,
+                score,
+                frames: best.frames,
+            });
+        }
+    }
+    out
+}
+
+/// An utterance being decoded as it arrives ([`Recognizer::utterance`]). It holds the decoder:
+/// finish it, or drop it to abandon the utterance.
+pub struct Utterance<'r> {
+    state: MutexGuard<'r, State>,
+    /// Whether the decoder's utterance has ended (finished, or failed).
+    ended: bool,
+}
+
+impl std::fmt::Debug for Utterance<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Utterance")
+            .field("ended", &self.ended)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'r> Utterance<'r> {
+    fn start(mut state: MutexGuard<'r, State>) -> Result<Utterance<'r>, Error> {
+        if state.search.is_none() {
+            return Err(Error::NoGrammar);
+        }
+        state.decoder.start().map_err(Error::Decoder)?;
+        Ok(Utterance {
+            state,
+            ended: false,
+        })
+    }
+
+    /// Searches the next piece of the utterance (16 kHz mono).
+    pub fn push(&mut self, samples: &[i16]) -> Result<(), Error> {
+        if self.ended {
+            return Err(Error::Decoder("the utterance has ended"));
+        }
+        if samples.is_empty() {
+            return Ok(());
+        }
+        self.state
+            .decoder
+            .process(samples, false)
+            .inspect_err(|_| self.ended = true)
+            .map_err(Error::Decoder)
+    }
+
+    /// Ends the utterance: up to `n` different sentences, best first, as
+    /// [`Recognizer::recognize_n_best`] gives them. Empty when no sentence was found.
+    pub fn finish_n_best(mut self, n: usize) -> Result<Vec<Transcript>, Error> {
+        if self.ended {
+            return Err(Error::Decoder("the utterance has ended"));
+        }
+        self.ended = true;
+        let best = self.state.decoder.end().map_err(Error::Decoder)?;
+        Ok(n_best(&mut self.state.decoder, best, n))
+    }
+}
+
+impl Drop for Utterance<'_> {
+    fn drop(&mut self) {
+        if !self.ended {
+            // Abandoned: the decoder must be ready for the next utterance.
+            let _ = self.state.decoder.end();
+        }
     }
 }
 

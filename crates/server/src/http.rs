@@ -34,6 +34,7 @@ use crate::Server;
 
 mod audio;
 mod changes;
+mod listening;
 mod ringing;
 mod stream;
 

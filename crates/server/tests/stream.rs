@@ -10,17 +10,17 @@ use tokio_tungstenite::tungstenite::Message;
 
 use crate::timers::{start, Running};
 
-type Socket =
+pub(crate) type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-fn client() -> tokio::runtime::Runtime {
+pub(crate) fn client() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap()
 }
 
-async fn connect(r: &Running, token: Option<&str>) -> Result<Socket, String> {
+pub(crate) async fn connect(r: &Running, token: Option<&str>) -> Result<Socket, String> {
     let url = format!(
         "{}/v1/stream?device=default",
         r.url().replace("http://", "ws://")
@@ -39,7 +39,7 @@ async fn connect(r: &Running, token: Option<&str>) -> Result<Socket, String> {
     }
 }
 
-async fn next(socket: &mut Socket) -> Value {
+pub(crate) async fn next(socket: &mut Socket) -> Value {
     loop {
         let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
             .await
@@ -52,7 +52,7 @@ async fn next(socket: &mut Socket) -> Value {
     }
 }
 
-async fn say(socket: &mut Socket, request: Value) {
+pub(crate) async fn say(socket: &mut Socket, request: Value) {
     socket
         .send(Message::Text(request.to_string().into()))
         .await

@@ -32,6 +32,7 @@
 
 mod listen;
 
+pub use hark_audio::endpoint::EndReason;
 pub use listen::{Event, Listener};
 
 use std::collections::BTreeSet;

@@ -50,7 +50,7 @@ pub enum Event {
 /// Hears one utterance in a stream ([`Voice::listen`]).
 pub struct Listener<'v> {
     voice: &'v Voice,
-    denoiser: Option<Denoiser>,
+    denoising: Denoising,
     endpointer: Endpointer,
     padding: usize,
     /// Denoised samples from stream offset `kept_from` on: the speech so far, or, before it
@@ -65,6 +65,20 @@ pub struct Listener<'v> {
     timings: Timings,
     done: bool,
 }
+
+/// Noise suppression of the stream.
+enum Denoising {
+    Off,
+    /// The stream's first [`PRIMING`] samples, gathered to teach RNNoise the background.
+    Priming(Vec<i16>),
+    On(Box<Denoiser>),
+}
+
+/// Samples RNNoise hears before the stream is denoised: half a second. Unprimed, it lets the
+/// background through for a few seconds while it learns it; the endpointer then took pink
+/// noise at 10 dB after a command for more speech and never ended the utterance. Priming
+/// delays only the start: the half second is denoised at once when it is complete.
+const PRIMING: usize = 8_000;
 
 enum Decoding<'v> {
     /// No speech yet.
@@ -96,9 +110,9 @@ impl Voice {
         let config = endpoint::Config::default();
         Listener {
             voice: self,
-            denoiser: match self.config.denoise {
-                NoiseSuppression::Rnnoise => Some(Denoiser::new()),
-                NoiseSuppression::Off => None,
+            denoising: match self.config.denoise {
+                NoiseSuppression::Rnnoise => Denoising::Priming(Vec::with_capacity(PRIMING)),
+                NoiseSuppression::Off => Denoising::Off,
             },
             endpointer: Endpointer::new(config),
             padding: samples_in(config.padding),
@@ -121,9 +135,19 @@ impl Listener<'_> {
             return Ok(Vec::new());
         }
         let started = Instant::now();
-        let clean = match &mut self.denoiser {
-            Some(denoiser) => denoiser.push(samples),
-            None => samples.to_vec(),
+        let clean = match &mut self.denoising {
+            Denoising::Off => samples.to_vec(),
+            Denoising::On(denoiser) => denoiser.push(samples),
+            Denoising::Priming(first) => {
+                first.extend_from_slice(samples);
+                if first.len() < PRIMING {
+                    return Ok(Vec::new());
+                }
+                let mut denoiser = Denoiser::primed(&first[..PRIMING]);
+                let clean = denoiser.push(first);
+                self.denoising = Denoising::On(Box::new(denoiser));
+                clean
+            }
         };
         self.timings.denoise += started.elapsed();
         self.take(&clean, started)
@@ -136,9 +160,15 @@ impl Listener<'_> {
             return Ok(Vec::new());
         }
         let started = Instant::now();
-        let rest = match self.denoiser.take() {
-            Some(denoiser) => denoiser.finish(),
-            None => Vec::new(),
+        let rest = match std::mem::replace(&mut self.denoising, Denoising::Off) {
+            Denoising::Off => Vec::new(),
+            Denoising::On(denoiser) => denoiser.finish(),
+            Denoising::Priming(first) => {
+                let mut denoiser = Denoiser::primed(&first);
+                let mut clean = denoiser.push(&first);
+                clean.extend(denoiser.finish());
+                clean
+            }
         };
         self.timings.denoise += started.elapsed();
         let mut events = self.take(&rest, started)?;

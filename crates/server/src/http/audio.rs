@@ -68,23 +68,8 @@ pub(super) async fn converse(
                 ApiError::new("internal", "internal error")
             }
         })?;
-    let (mut reply, transcript) = match &heard {
-        Heard::Text(text) => (
-            answer(server, caller, &device, text, query.session.as_deref()).await?,
-            Some(text.clone()),
-        ),
-        Heard::Nothing | Heard::NotUnderstood => {
-            let phrases = server.assistant.phrases();
-            let speech = match heard {
-                Heard::Nothing => &phrases.heard_nothing,
-                _ => &phrases.not_understood,
-            };
-            (
-                json!({"intent": null, "speech": speech, "session": null, "expects_reply": false, "effects": []}),
-                None,
-            )
-        }
-    };
+    let (mut reply, transcript) =
+        reply_to(server, caller, &device, &heard, query.session.as_deref()).await?;
     let started = Instant::now();
     let speech = reply["speech"].as_str().unwrap_or_default().to_owned();
     let spoken = match speech.is_empty() {
@@ -107,15 +92,55 @@ pub(super) async fn converse(
     }
     reply["transcript"] = json!(transcript);
     reply["audio_wav_base64"] = json!(base64(&spoken));
-    reply["voice_timings"] = json!({
+    reply["voice_timings"] = voice_timings(&timings, Some(synthesize));
+    Ok(Json(reply).into_response())
+}
+
+/// The answer to what was heard, as a text turn answers (the same JSON), and the transcript.
+/// Silence is answered "I didn't hear anything.", words outside the grammar "I didn't
+/// understand", neither with an intent.
+pub(super) async fn reply_to(
+    server: &Server,
+    caller: &Caller,
+    device: &hark_core::Device,
+    heard: &Heard,
+    session: Option<&str>,
+) -> Result<(serde_json::Value, Option<String>), ApiError> {
+    let speech = match heard {
+        Heard::Text(text) => {
+            let reply = answer(server, caller, device, text, session).await?;
+            return Ok((reply, Some(text.clone())));
+        }
+        Heard::Nothing => &server.assistant.phrases().heard_nothing,
+        Heard::NotUnderstood => &server.assistant.phrases().not_understood,
+    };
+    let reply = json!({
+        "intent": null,
+        "speech": speech,
+        "session": null,
+        "expects_reply": false,
+        "effects": [],
+    });
+    Ok((reply, None))
+}
+
+/// The time of each stage of hearing (and of speaking, when known), in seconds.
+pub(super) fn voice_timings(
+    timings: &hark_voice::Timings,
+    synthesize: Option<std::time::Duration>,
+) -> serde_json::Value {
+    let mut out = json!({
         "audio": timings.audio.as_secs_f64(),
         "read": timings.read.as_secs_f64(),
         "denoise": timings.denoise.as_secs_f64(),
         "endpoint": timings.endpoint.as_secs_f64(),
         "decode": timings.decode.as_secs_f64(),
-        "synthesize": synthesize.as_secs_f64(),
+        "after_end": timings.after_end.as_secs_f64(),
     });
-    Ok(Json(reply).into_response())
+    if let Some(synthesize) = synthesize {
+        out["synthesize"] = json!(synthesize.as_secs_f64());
+    }
+    out
 }
 
 /// Standard base64 with padding.

@@ -76,6 +76,17 @@ pub const COMMANDS: &[&str] = &[
     "never mind",
 ];
 
+/// The manifest's format, in both commands' help.
+const MANIFEST_HELP: &str = "\
+The set: WAV files (any common format, read as 16 kHz mono) and DIR/manifest.jsonl, one JSON \
+object a line:
+  {\"file\": \"00-en-us-175.wav\", \"text\": \"set a timer for five minutes\",
+   \"intent\": {\"name\": \"HassStartTimer\", \"slots\": {\"seconds\": 300}}}
+`file` is relative to DIR. `text` (what is said, for the word error rate) and `intent` (what it \
+means, for acceptance: the name and exactly these slots) may each be left out or null; other \
+fields are ignored. Relative times resolve at 2026-11-25T08:00:00+01:00[Europe/Paris]. \
+See docs/benchmarks.md.";
+
 /// The samples a device sends at a time: 20 ms at 16 kHz.
 const PIECE: usize = 320;
 
@@ -97,6 +108,7 @@ const MAX_SECONDS: u64 = 30;
 /// 2026-11-25T08:00:00+01:00[Europe/Paris]); a sentence it does not parse is refused. `hark
 /// bench voice` reads any folder with such a manifest: `text` or `intent` may be left out.
 #[derive(Debug, Args)]
+#[command(after_help = MANIFEST_HELP)]
 pub struct VoiceSetArgs {
     /// The folder to write (created if missing).
     #[arg(short, long, value_name = "DIR")]
@@ -119,6 +131,7 @@ pub struct VoiceSetArgs {
 /// relative to DIR, `text` (for the word error rate) and `intent` (for acceptance: the name and
 /// every slot right) may be left out. `hark bench voice-set` writes one.
 #[derive(Debug, Args)]
+#[command(after_help = MANIFEST_HELP)]
 pub struct VoiceBenchArgs {
     /// The folder with manifest.jsonl.
     dir: PathBuf,
@@ -437,6 +450,12 @@ pub fn voice(settings: &Settings, args: VoiceBenchArgs) -> Result<()> {
         authorization: format!("Bearer {token}"),
         device,
     };
+    let hearing = Hearing {
+        turns,
+        matcher,
+        context,
+        noise,
+    };
 
     let mut summaries = Vec::new();
     for &denoise in &denoises {
@@ -461,13 +480,12 @@ pub fn voice(settings: &Settings, args: VoiceBenchArgs) -> Result<()> {
                         error: Some(error.clone()),
                         ..Outcome::default()
                     },
-                    Ok(speech) => run_one(
-                        &voice, &turns, &matcher, &context, &noise, level, index, item, speech,
-                    )
-                    .unwrap_or_else(|e| Outcome {
-                        error: Some(format!("{e:#}")),
-                        ..Outcome::default()
-                    }),
+                    Ok(speech) => hearing
+                        .run(&voice, level, index, item, speech)
+                        .unwrap_or_else(|e| Outcome {
+                            error: Some(format!("{e:#}")),
+                            ..Outcome::default()
+                        }),
                 };
                 if let Some(error) = &outcome.error {
                     eprintln!("hark: {}: {error}", item.file);
@@ -500,89 +518,102 @@ pub fn voice(settings: &Settings, args: VoiceBenchArgs) -> Result<()> {
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
-fn run_one(
-    voice: &Voice,
-    turns: &Turns,
-    matcher: &Matcher,
-    context: &ParseContext,
-    noise: &Noise,
-    level: Level,
-    index: usize,
-    item: &Item,
-    speech: &[i16],
-) -> Result<Outcome> {
-    if speech.is_empty() {
-        bail!("the file has no samples");
-    }
-    let mut stream = vec![0; SECOND];
-    stream.extend_from_slice(speech);
-    stream.extend(std::iter::repeat_n(0, SECOND));
-    let background = noise.take(index, stream.len());
-    let snr = match level {
-        Level::Clean => CLEAN_SNR_DB,
-        Level::Snr(db) => db,
-    };
-    let stream = mix::mix_at_snr(&stream, &background, snr)?.samples;
+/// What every file is heard and judged with, whatever the condition.
+struct Hearing {
+    turns: Turns,
+    matcher: Matcher,
+    context: ParseContext,
+    noise: Noise,
+}
 
-    let mut listener = voice.listen();
-    let mut spent = Duration::ZERO;
-    let mut events = Vec::new();
-    for piece in stream.chunks(PIECE) {
-        let started = Instant::now();
-        events.extend(listener.push(piece)?);
-        spent += started.elapsed();
-    }
-    let started = Instant::now();
-    events.extend(listener.finish()?);
-    spent += started.elapsed();
-    let Some((heard, timings)) = events.into_iter().find_map(|event| match event {
-        Event::Heard { heard, timings } => Some((heard, timings)),
-        _ => None,
-    }) else {
-        bail!("the listener finished without hearing");
-    };
-    let audio = stream.len() as f64 / 16_000.0;
-    let mut outcome = Outcome {
-        rtf: spent.as_secs_f64() / audio,
-        decode_rtf: timings.decode.as_secs_f64() / audio,
-        after_end: timings.after_end,
-        ..Outcome::default()
-    };
-    let words = match &heard {
-        Heard::Text(text) => text.clone(),
-        Heard::Nothing => {
-            outcome.nothing = true;
-            String::new()
+impl Hearing {
+    /// File number `index` (its `speech`) through `voice` at `level`.
+    fn run(
+        &self,
+        voice: &Voice,
+        level: Level,
+        index: usize,
+        item: &Item,
+        speech: &[i16],
+    ) -> Result<Outcome> {
+        let Hearing {
+            turns,
+            matcher,
+            context,
+            noise,
+        } = self;
+        if speech.is_empty() {
+            bail!("the file has no samples");
         }
-        Heard::NotUnderstood => {
-            outcome.not_understood = true;
-            String::new()
-        }
-    };
-    if let Some(text) = &item.text {
-        outcome.edits = Some((word_edits(text, &words), normalize(text).len()));
-    }
-    if let Some(expected) = &item.intent {
-        let got = parse(matcher, context, &words);
-        outcome.accepted = Some(got.is_some_and(|got| same_intent(expected, &got)));
-    }
-    if !words.is_empty() {
-        let started = Instant::now();
-        let answer = turns.converse(&words)?;
-        outcome.converse = Some(started.elapsed());
-        if !answer.is_empty() {
+        let mut stream = vec![0; SECOND];
+        stream.extend_from_slice(speech);
+        stream.extend(std::iter::repeat_n(0, SECOND));
+        let background = noise.take(index, stream.len());
+        let snr = match level {
+            Level::Clean => CLEAN_SNR_DB,
+            Level::Snr(db) => db,
+        };
+        let stream = mix::mix_at_snr(&stream, &background, snr)?.samples;
+
+        let mut listener = voice.listen();
+        let mut spent = Duration::ZERO;
+        let mut events = Vec::new();
+        for piece in stream.chunks(PIECE) {
             let started = Instant::now();
-            let mut first = None;
-            voice.speak_chunks(&answer, |_| {
-                first.get_or_insert_with(|| started.elapsed());
-            })?;
-            outcome.first_chunk = first;
+            events.extend(listener.push(piece)?);
+            spent += started.elapsed();
         }
-        outcome.answer = Some(answer);
-        outcome.heard = Some(words);
+        let started = Instant::now();
+        events.extend(listener.finish()?);
+        spent += started.elapsed();
+        let Some((heard, timings)) = events.into_iter().find_map(|event| match event {
+            Event::Heard { heard, timings } => Some((heard, timings)),
+            _ => None,
+        }) else {
+            bail!("the listener finished without hearing");
+        };
+        let audio = stream.len() as f64 / 16_000.0;
+        let mut outcome = Outcome {
+            rtf: spent.as_secs_f64() / audio,
+            decode_rtf: timings.decode.as_secs_f64() / audio,
+            after_end: timings.after_end,
+            ..Outcome::default()
+        };
+        let words = match &heard {
+            Heard::Text(text) => text.clone(),
+            Heard::Nothing => {
+                outcome.nothing = true;
+                String::new()
+            }
+            Heard::NotUnderstood => {
+                outcome.not_understood = true;
+                String::new()
+            }
+        };
+        if let Some(text) = &item.text {
+            outcome.edits = Some((word_edits(text, &words), normalize(text).len()));
+        }
+        if let Some(expected) = &item.intent {
+            let got = parse(matcher, context, &words);
+            outcome.accepted = Some(got.is_some_and(|got| same_intent(expected, &got)));
+        }
+        if !words.is_empty() {
+            let started = Instant::now();
+            let answer = turns.converse(&words)?;
+            outcome.converse = Some(started.elapsed());
+            if !answer.is_empty() {
+                let started = Instant::now();
+                let mut first = None;
+                voice.speak_chunks(&answer, |_| {
+                    first.get_or_insert_with(|| started.elapsed());
+                })?;
+                outcome.first_chunk = first;
+            }
+            outcome.answer = Some(answer);
+            outcome.heard = Some(words);
+        }
+        Ok(outcome)
     }
-    Ok(outcome)
 }
 
 /// Whether `got` has the name and exactly the slots of `expected` (strings compared without

@@ -100,7 +100,7 @@ pub fn converse(settings: &Settings, args: ConverseBench) -> Result<()> {
 
 /// A server on a free loopback port with a fresh data folder, running on
 /// threads of its own until the guard is dropped.
-fn start_server(
+pub(crate) fn start_server(
     config: &Config,
     threads: Option<usize>,
 ) -> Result<(String, String, String, ServerGuard)> {
@@ -146,7 +146,7 @@ fn start_server(
     ))
 }
 
-struct ServerGuard {
+pub(crate) struct ServerGuard {
     runtime: Option<tokio::runtime::Runtime>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     dir: std::path::PathBuf,

@@ -8,6 +8,7 @@
 mod admin;
 mod ask;
 mod bench;
+mod bench_voice;
 mod logging;
 mod nlu;
 mod serve;
@@ -91,6 +92,10 @@ enum BenchCommand {
     Converse(bench::ConverseBench),
     /// Memory per pending timer, recovery time of a million, firing lateness.
     Scheduler(bench::SchedulerBench),
+    /// Speak a voice test set with espeak-ng: WAV files and manifest.jsonl.
+    VoiceSet(bench_voice::VoiceSetArgs),
+    /// Acceptance, word error rate, real-time factor and answer latency on a voice test set.
+    Voice(bench_voice::VoiceBenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -116,6 +121,8 @@ fn main() -> ExitCode {
         Command::Understand(args) => voice::understand(args),
         Command::Bench(BenchCommand::Converse(args)) => bench::converse(settings, args),
         Command::Bench(BenchCommand::Scheduler(args)) => bench::scheduler(args),
+        Command::Bench(BenchCommand::VoiceSet(args)) => bench_voice::voice_set(args),
+        Command::Bench(BenchCommand::Voice(args)) => bench_voice::voice(settings, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -143,8 +143,7 @@ impl Listener<'_> {
                 if first.len() < PRIMING {
                     return Ok(Vec::new());
                 }
-                let mut denoiser = Denoiser::primed(&first[..PRIMING]);
-                let clean = denoiser.push(first);
+                let (denoiser, clean) = primed(first);
                 self.denoising = Denoising::On(Box::new(denoiser));
                 clean
             }
@@ -164,8 +163,7 @@ impl Listener<'_> {
             Denoising::Off => Vec::new(),
             Denoising::On(denoiser) => denoiser.finish(),
             Denoising::Priming(first) => {
-                let mut denoiser = Denoiser::primed(&first);
-                let mut clean = denoiser.push(&first);
+                let (denoiser, mut clean) = primed(&first);
                 clean.extend(denoiser.finish());
                 clean
             }
@@ -223,7 +221,6 @@ impl Listener<'_> {
         let begin = at.saturating_sub(self.padding).max(self.kept_from);
         self.forget_before(begin);
         self.fed = begin;
-        self.timings.audio = Duration::ZERO;
         self.decoding = match &self.voice.local {
             Some(local) => match local.recognizer.try_utterance()? {
                 Some(utterance) => Decoding::Streaming(utterance),
@@ -296,6 +293,14 @@ impl Listener<'_> {
             self.kept_from += drop;
         }
     }
+}
+
+/// A denoiser primed with (up to [`PRIMING`] of) the stream's first samples, and those samples
+/// denoised.
+fn primed(first: &[i16]) -> (Denoiser, Vec<i16>) {
+    let mut denoiser = Denoiser::primed(&first[..first.len().min(PRIMING)]);
+    let clean = denoiser.push(first);
+    (denoiser, clean)
 }
 
 fn duration(samples: usize) -> Duration {

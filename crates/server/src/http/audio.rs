@@ -48,10 +48,7 @@ pub(super) async fn converse(
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let Some(voice) = server.voice.clone() else {
-        return Err(ApiError::new(
-            "unsupported_media_type",
-            "this server does not take speech; start it with voice = true (HARK_VOICE=true)",
-        ));
+        return Err(no_voice());
     };
     let device = speaking_device(server, caller, query.device.as_deref()).await?;
     let hearer = voice.clone();
@@ -94,6 +91,14 @@ pub(super) async fn converse(
     reply["audio_wav_base64"] = json!(base64(&spoken));
     reply["voice_timings"] = voice_timings(&timings, Some(synthesize));
     Ok(Json(reply).into_response())
+}
+
+/// The refusal of audio by a server started without voice.
+pub(super) fn no_voice() -> ApiError {
+    ApiError::new(
+        "unsupported_media_type",
+        "this server does not take speech; start it with voice = true (HARK_VOICE=true)",
+    )
 }
 
 /// The answer to what was heard, as a text turn answers (the same JSON), and the transcript.

@@ -38,7 +38,8 @@ pub(super) enum Report {
 
 /// A listening turn in progress: its audio goes to the thread; dropping it ends the audio.
 pub(super) struct Turn {
-    audio: mpsc::UnboundedSender<Vec<i16>>,
+    /// The way to the listening thread, until the device ends the audio.
+    audio: Option<mpsc::UnboundedSender<Vec<i16>>>,
     pub(super) session: Option<String>,
     pub(super) request_id: Option<Value>,
     /// When the end of the speech was noticed.
@@ -78,7 +79,7 @@ impl Turn {
             }
         });
         Turn {
-            audio,
+            audio: Some(audio),
             session,
             request_id,
             ended: None,
@@ -87,13 +88,14 @@ impl Turn {
 
     /// Passes audio on; ignored once the listener has heard its utterance.
     pub(super) fn push(&self, samples: Vec<i16>) {
-        let _ = self.audio.send(samples);
+        if let Some(audio) = &self.audio {
+            let _ = audio.send(samples);
+        }
     }
 
     /// Ends the audio: the listener hears what it has.
     pub(super) fn end_audio(&mut self) {
-        let (closed, _) = mpsc::unbounded_channel();
-        self.audio = closed;
+        self.audio = None;
     }
 }
 
@@ -161,9 +163,9 @@ pub(super) async fn answer(
     reply["type"] = json!("answer");
     reply["transcript"] = json!(transcript);
     reply["voice_timings"] = voice_timings(&timings, None);
-    socket.send(tagged(reply.clone())).await?;
-
     let speech = reply["speech"].as_str().unwrap_or_default().to_owned();
+    socket.send(tagged(reply)).await?;
+
     let (pieces, mut spoken) = mpsc::unbounded_channel::<Vec<i16>>();
     let speaking = tokio::task::spawn_blocking(move || {
         voice.speak_chunks(&speech, |piece| {

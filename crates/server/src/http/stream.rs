@@ -29,6 +29,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
+use super::audio::no_voice;
 use super::listening::{self, Report, Turn};
 use super::{answer, speaking_device, subscribe, Caller, DeviceQuery, MAX_BODY_BYTES};
 use crate::error::ApiError;
@@ -165,13 +166,6 @@ fn audio(
     });
     turn.push(samples);
     Ok(started)
-}
-
-fn no_voice() -> ApiError {
-    ApiError::new(
-        "unsupported_media_type",
-        "this server does not take speech; start it with voice = true (HARK_VOICE=true)",
-    )
 }
 
 /// The answer to one text frame, if it has one.

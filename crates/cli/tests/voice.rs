@@ -1,5 +1,6 @@
 //! `hark say`, `hark transcribe` and `hark understand` on files, as a user runs them: commands
-//! spoken by espeak-ng in two voices at two speeds, understood through the real recognizer.
+//! spoken by espeak-ng in two voices at two speeds, quiet and with pink noise mixed in 10 dB
+//! below the speech, understood through the real recognizer.
 
 use serde_json::Value;
 
@@ -33,6 +34,13 @@ fn spoken_files_are_understood_and_bad_files_are_reported() {
             }
         }
     }
+    let quiet = files.len();
+    for i in 0..quiet {
+        let noisy = files[i].with_extension("noisy.wav");
+        std::fs::write(&noisy, in_noise(&std::fs::read(&files[i]).unwrap(), 10.0)).unwrap();
+        files.push(noisy);
+        expected.push(expected[i]);
+    }
     let out = hark()
         .args([
             "understand",
@@ -56,16 +64,20 @@ fn spoken_files_are_understood_and_bad_files_are_reported() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines.len(), files.len());
-    let right = lines
-        .iter()
-        .zip(&expected)
-        .filter(|(line, intent)| line["intent"]["name"] == **intent)
-        .count();
-    // espeak-ng's voices are clean speech: at most one miss in twelve.
+    let right = |range: std::ops::Range<usize>| {
+        range
+            .filter(|&i| lines[i]["intent"]["name"] == expected[i])
+            .count()
+    };
+    // espeak-ng's voices are clean speech: at most one miss in twelve, and two in noise.
+    let (right_quiet, right_noisy) = (right(0..quiet), right(quiet..files.len()));
     assert!(
-        right >= files.len() - 1,
-        "{right}/{}: {lines:#?}",
-        files.len()
+        right_quiet + 1 >= quiet,
+        "{right_quiet}/{quiet}: {lines:#?}"
+    );
+    assert!(
+        right_noisy + 2 >= quiet,
+        "{right_noisy}/{quiet} in noise: {lines:#?}"
     );
 
     // A file that is not audio is named with its code, the others still answered.
@@ -86,4 +98,16 @@ fn spoken_files_are_understood_and_bad_files_are_reported() {
         "{stderr}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The WAV `file` with a second of silence before and after, and pink noise mixed in `snr_db`
+/// below the speech, as a 16 kHz WAV.
+fn in_noise(file: &[u8], snr_db: f32) -> Vec<u8> {
+    use hark_audio::{mix, wav};
+    let speech = wav::read(file, wav::Limits::seconds(30)).unwrap().samples;
+    let mut padded = vec![0; 16_000];
+    padded.extend(speech);
+    padded.extend(vec![0; 16_000]);
+    let noise = mix::noise(mix::Color::Pink, 7, padded.len(), -30.0);
+    wav::write(&mix::mix_at_snr(&padded, &noise, snr_db).unwrap().samples)
 }

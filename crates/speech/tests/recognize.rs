@@ -357,6 +357,23 @@ fn decodes_against_a_language_model_and_keeps_the_previous_one_when_refused() {
         alternatives.windows(2).all(|w| w[0].text != w[1].text),
         "{alternatives:?}"
     );
+    // The first alternative a caller accepts; the best when it accepts none.
+    let samples = to_16k_trimmed(&synthesizer.synthesize("call mom").unwrap());
+    let alternatives = recognizer.recognize_n_best(&samples, 5).unwrap();
+    let first_of = |accepts: &dyn Fn(&str) -> bool| {
+        recognizer
+            .recognize_first_of(&samples, 5, accepts)
+            .unwrap()
+            .map(|t| t.text)
+    };
+    assert!(alternatives.len() >= 2, "{alternatives:?}");
+    assert_eq!(alternatives[0].text, "call mom", "{alternatives:?}");
+    assert_eq!(first_of(&|_| true).as_deref(), Some("call mom"));
+    assert_eq!(
+        first_of(&|text| text != "call mom"),
+        Some(alternatives[1].text.clone())
+    );
+    assert_eq!(first_of(&|_| false).as_deref(), Some("call mom"));
     // And back to a grammar.
     recognizer.set_grammar(COMMANDS).unwrap();
     assert_eq!(

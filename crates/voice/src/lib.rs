@@ -252,23 +252,21 @@ struct Local {
 
 impl Local {
     fn recognize(&self, samples: &[i16]) -> Result<Option<String>, VoiceError> {
-        Ok(self.choose(self.recognizer.recognize_n_best(samples, N_BEST)?))
+        let accepts = |text: &str| self.accepts(text);
+        Ok(self
+            .recognizer
+            .recognize_first_of(samples, N_BEST, &accepts)?
+            .map(|t| t.text))
     }
 
-    /// The sentence to take from the recognizer's alternatives, best first. The n-gram model
-    /// may prefer a sentence the grammar does not have ("how much time is it on the timer"):
-    /// the best alternative the grammar has is taken instead, and the best of all when none is.
-    fn choose(&self, mut alternatives: Vec<hark_speech::Transcript>) -> Option<String> {
-        let in_grammar = self.sentences.as_ref().and_then(|sentences| {
-            alternatives
-                .iter()
-                .position(|t| sentences.accepts(&t.text.split_whitespace().collect::<Vec<_>>()))
-        });
-        let chosen = match in_grammar {
-            Some(i) => alternatives.swap_remove(i),
-            None => alternatives.into_iter().next()?,
-        };
-        Some(chosen.text)
+    /// Whether the grammar has the sentence. The n-gram model may prefer a sentence the grammar
+    /// does not have ("how much time is it on the timer"): the best alternative the grammar has
+    /// is taken instead, and the best of all when none is. Every sentence of a JSGF grammar is
+    /// the grammar's.
+    fn accepts(&self, text: &str) -> bool {
+        self.sentences
+            .as_ref()
+            .is_none_or(|sentences| sentences.accepts(&text.split_whitespace().collect::<Vec<_>>()))
     }
 }
 

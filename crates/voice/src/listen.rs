@@ -251,7 +251,10 @@ impl Listener<'_> {
                     .local
                     .as_ref()
                     .expect("streaming needs the recognizer");
-                local.choose(utterance.finish_n_best(crate::N_BEST)?)
+                let accepts = |text: &str| local.accepts(text);
+                utterance
+                    .finish_first_of(crate::N_BEST, &accepts)?
+                    .map(|t| t.text)
             }
             Decoding::AtTheEnd | Decoding::Waiting => self.voice.recognize(speech)?,
         };

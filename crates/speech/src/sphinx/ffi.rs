@@ -295,18 +295,22 @@ impl Decoder {
 impl Decoder {
     /// Up to `n` best hypotheses of the last utterance decoded, best first, as text and path
     /// score. Empty when the search has no lattice (a grammar search may have none).
-    pub(crate) fn n_best(&mut self, n: usize) -> Vec<(String, i32)> {
-        let mut out = Vec::new();
+    /// Walks the last utterance's alternatives, best first, handing each sentence and its score
+    /// to `visit` until it returns false or `limit` were seen. Alternatives are searched as
+    /// they are asked for, so stopping early saves the rest of the search.
+    pub(crate) fn n_best(&mut self, limit: usize, mut visit: impl FnMut(&str, i32) -> bool) {
         // SAFETY: valid decoder whose last utterance has ended (`decode` always ends it). The
         // iterator is advanced until NULL (which frees it, per pocketsphinx.h) or freed here;
-        // each hypothesis string belongs to the iterator and is copied before it moves on.
+        // each hypothesis string belongs to the iterator and is read before it moves on.
         unsafe {
             let mut nbest = ps_nbest(self.ps.as_ptr());
-            while !nbest.is_null() && out.len() < n {
+            let mut seen = 0;
+            while !nbest.is_null() && seen < limit {
+                seen += 1;
                 let mut score = 0i32;
                 let hyp = ps_nbest_hyp(nbest, &mut score);
-                if !hyp.is_null() {
-                    out.push((CStr::from_ptr(hyp).to_string_lossy().into_owned(), score));
+                if !hyp.is_null() && !visit(&CStr::from_ptr(hyp).to_string_lossy(), score) {
+                    break;
                 }
                 nbest = ps_nbest_next(nbest);
             }
@@ -314,7 +318,6 @@ impl Decoder {
                 ps_nbest_free(nbest);
             }
         }
-        out
     }
 }
 

@@ -319,6 +319,27 @@ impl Recognizer {
         Ok(n_best(&mut state.decoder, best, n))
     }
 
+    /// The best sentence that `accepts` takes among the `n` best, or the best of all when
+    /// none is: [`Recognizer::recognize_n_best`] for a caller that wants one sentence of its
+    /// grammar. The alternatives are only searched when the best is refused, which saves most
+    /// of the time after decoding.
+    pub fn recognize_first_of(
+        &self,
+        samples: &[i16],
+        n: usize,
+        accepts: &dyn Fn(&str) -> bool,
+    ) -> Result<Option<Transcript>, Error> {
+        let mut state = self.lock();
+        if state.search.is_none() {
+            return Err(Error::NoGrammar);
+        }
+        if samples.is_empty() {
+            return Ok(None);
+        }
+        let best = state.decoder.decode(samples).map_err(Error::Decoder)?;
+        Ok(first_of(&mut state.decoder, best, n, accepts))
+    }
+
     /// Starts decoding an utterance whose audio is still arriving: the decoder searches each
     /// piece as it is [pushed](Utterance::push), so that little is left to do when the speech
     /// ends. The decoder is this utterance's until it is finished or dropped; other calls wait.
@@ -352,25 +373,66 @@ impl Recognizer {
 
 /// Up to `n` different sentences of the utterance the decoder just ended, `best` first.
 fn n_best(decoder: &mut Decoder, best: Option<ffi::Hypothesis>, n: usize) -> Vec<Transcript> {
-    let Some(best) = best.filter(|_| n > 0) else {
+    let Some(best) = best.filter(|_| n > 0).map(Transcript::from) else {
         return Vec::new();
     };
-    let mut out = vec![Transcript {
-        text: words(&best.text),
-        score: best.score,
-        frames: best.frames,
-    }];
-    for (text, score) in decoder.n_best(n.saturating_mul(4)) {
-        let text = words(&text);
-        if out.len() < n && !text.is_empty() && !out.iter().any(|t| t.text == text) {
+    let frames = best.frames;
+    let mut out = vec![best];
+    decoder.n_best(n.saturating_mul(4), |text, score| {
+        let text = words(text);
+        if !text.is_empty() && !out.iter().any(|t| t.text == text) {
             out.push(Transcript {
+                text,
+                score,
+                frames,
+            });
+        }
+        out.len() < n
+    });
+    out
+}
+
+/// The first of the utterance's `n` best different sentences that `accepts` takes, or the best
+/// when none is. The alternatives are only searched when the best is refused.
+fn first_of(
+    decoder: &mut Decoder,
+    best: Option<ffi::Hypothesis>,
+    n: usize,
+    accepts: &dyn Fn(&str) -> bool,
+) -> Option<Transcript> {
+    let best = Transcript::from(best?);
+    if n <= 1 || accepts(&best.text) {
+        return Some(best);
+    }
+    let mut seen = vec![best.text.clone()];
+    let mut found = None;
+    decoder.n_best(n.saturating_mul(4), |text, score| {
+        let text = words(text);
+        if text.is_empty() || seen.contains(&text) {
+            return true;
+        }
+        if accepts(&text) {
+            found = Some(Transcript {
                 text,
                 score,
                 frames: best.frames,
             });
+            return false;
+        }
+        seen.push(text);
+        seen.len() < n
+    });
+    Some(found.unwrap_or(best))
+}
+
+impl From<ffi::Hypothesis> for Transcript {
+    fn from(hypothesis: ffi::Hypothesis) -> Transcript {
+        Transcript {
+            text: words(&hypothesis.text),
+            score: hypothesis.score,
+            frames: hypothesis.frames,
         }
     }
-    out
 }
 
 /// An utterance being decoded as it arrives ([`Recognizer::utterance`]). It holds the decoder:
@@ -419,12 +481,26 @@ impl<'r> Utterance<'r> {
     /// Ends the utterance: up to `n` different sentences, best first, as
     /// [`Recognizer::recognize_n_best`] gives them. Empty when no sentence was found.
     pub fn finish_n_best(mut self, n: usize) -> Result<Vec<Transcript>, Error> {
+        let best = self.end()?;
+        Ok(n_best(&mut self.state.decoder, best, n))
+    }
+
+    /// Ends the utterance: the sentence [`Recognizer::recognize_first_of`] would give.
+    pub fn finish_first_of(
+        mut self,
+        n: usize,
+        accepts: &dyn Fn(&str) -> bool,
+    ) -> Result<Option<Transcript>, Error> {
+        let best = self.end()?;
+        Ok(first_of(&mut self.state.decoder, best, n, accepts))
+    }
+
+    fn end(&mut self) -> Result<Option<ffi::Hypothesis>, Error> {
         if self.ended {
             return Err(Error::Decoder("the utterance has ended"));
         }
         self.ended = true;
-        let best = self.state.decoder.end().map_err(Error::Decoder)?;
-        Ok(n_best(&mut self.state.decoder, best, n))
+        self.state.decoder.end().map_err(Error::Decoder)
     }
 }
 

@@ -19,6 +19,7 @@ pub mod lm;
 pub mod matcher;
 pub mod template;
 pub mod text;
+pub mod trained;
 
 pub use error::Error;
 pub use grammar::Grammar;

@@ -93,9 +93,17 @@ impl Default for Config {
                 // has no log energy; a little dither keeps the features finite. A fixed seed
                 // makes the dither, and so each result, the same from run to run: with
                 // sphinxbase's own seed, the same audio was heard differently between runs.
+                //
+                // No second, flat-lexicon pass over the whole utterance once it has ended: on
+                // a development set of 120 espeak-ng commands (other voices, rates and
+                // sentences than the reported set) it cut the wait after the speech from 43 to
+                // 6 ms at the median (98 to 13 ms p99) and the real-time factor from 0.045 to
+                // 0.032, with as many commands understood (57 against 55 clean, 41 against
+                // 42 at 12 dB).
                 options: vec![
                     ("-dither".into(), "yes".into()),
                     ("-seed".into(), "1".into()),
+                    ("-fwdflat".into(), "no".into()),
                 ],
                 ..RecognizerConfig::debian_en_us()
             },

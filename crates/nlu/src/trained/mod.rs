@@ -3,5 +3,468 @@
 //! A skill author describes a skill with example sentences, slots marked inline
 //! (`book a table at [Chez Léon](restaurant)`), or with templates, from which examples are
 //! sampled. [`data`] reads those datasets (hark's YAML, the Snips benchmark's JSON).
+//!
+//! [`Model::train`] learns, as the Snips NLU engine did:
+//! * an **intent classifier**: logistic regression over the sentence's words, word pairs,
+//!   character n-grams and known entity values, with a "none" class learned from sentences of
+//!   no intent ([`negatives`]), so the model says when nothing matches;
+//! * a **slot filler per intent**: a linear-chain CRF over BIO labels with word, context,
+//!   shape, affix and gazetteer features ([`features`]).
+//!
+//! Slot values are normalized by hark's entity parsers when the slot's entity is a built-in
+//! one (`duration`, `datetime`...), and to the canonical value when the words are a value or
+//! synonym of the dataset's entity list. Training is deterministic: the same data and
+//! options give the same model, byte for byte ([`Model::to_bytes`]).
 
+mod crf;
 pub mod data;
+mod features;
+mod logreg;
+mod model_file;
+mod negatives;
+mod optimize;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::entity::{self, EntityKind};
+use crate::text::words;
+use crate::Error;
+use crf::{Crf, Sequence};
+use data::{Dataset, Entity, Example, SlotSpan};
+use features::{FeatureIndex, Gazetteer, Sentence};
+use logreg::LogReg;
+
+pub use model_file::{FORMAT, VERSION};
+
+/// How to train.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainOptions {
+    /// Seeds the noise sentences of the "none" class.
+    pub seed: u64,
+    /// The L2 penalty of the intent classifier.
+    pub classifier_l2: f64,
+    /// The L2 penalty of the slot fillers.
+    pub slot_l2: f64,
+    /// How much the "none" sentences weigh against each intent's examples (1: as much as
+    /// an intent's). Lower lets fewer sentences of an intent be taken for none, and more
+    /// sentences of no intent be taken for one.
+    pub none_weight: f64,
+    /// The most L-BFGS iterations of each model.
+    pub max_iterations: usize,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions {
+            seed: 0x006e_6c75,
+            classifier_l2: 0.5,
+            slot_l2: 0.1,
+            none_weight: 0.5,
+            max_iterations: 150,
+        }
+    }
+}
+
+/// What training did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainStats {
+    /// Example sentences.
+    pub examples: usize,
+    /// "None" sentences the classifier also learned from.
+    pub negatives: usize,
+    /// Features of the classifier and of all slot fillers.
+    pub features: usize,
+    /// L-BFGS iterations, all models together.
+    pub iterations: usize,
+    /// The time it took.
+    pub elapsed: Duration,
+}
+
+/// A trained parser: an intent classifier and a slot filler per intent.
+#[derive(Debug, Clone)]
+pub struct Model {
+    intents: Vec<String>,
+    classifier: Classifier,
+    fillers: Vec<SlotFiller>,
+    gazetteer: Gazetteer,
+    entities: BTreeMap<String, Entity>,
+}
+
+#[derive(Debug, Clone)]
+struct Classifier {
+    index: FeatureIndex,
+    /// Classes: the intents, then "none".
+    model: LogReg,
+}
+
+#[derive(Debug, Clone)]
+struct SlotFiller {
+    /// Slot `k` (labels `2k + 1`, `2k + 2`): its name and entity.
+    slots: Vec<(String, String)>,
+    index: FeatureIndex,
+    crf: Crf,
+}
+
+/// What a trained model understood.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    /// The intent.
+    pub intent: String,
+    /// The classifier's probability for it, from 0 to 1.
+    pub confidence: f64,
+    /// The slots found, in order.
+    pub slots: Vec<ParsedSlot>,
+}
+
+/// A slot a trained model found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedSlot {
+    /// Its name, its entity, and where it is in the text.
+    pub span: SlotSpan,
+    /// The words as written.
+    pub raw: String,
+    /// The normalized value: an entity parser's value, a list's canonical value, or the words.
+    pub value: Value,
+}
+
+impl Parsed {
+    /// As hark's intent: the first value of each slot.
+    pub fn to_intent(&self) -> hark_core::Intent {
+        let mut slots = BTreeMap::new();
+        let mut raw = BTreeMap::new();
+        for slot in &self.slots {
+            let name = hark_core::SlotName::from(slot.span.slot.as_str());
+            if !slots.contains_key(&name) {
+                slots.insert(name.clone(), slot.value.clone());
+                raw.insert(name, slot.raw.clone());
+            }
+        }
+        hark_core::Intent {
+            name: hark_core::IntentName::from(self.intent.as_str()),
+            slots,
+            raw,
+            confidence: self.confidence,
+        }
+    }
+}
+
+/// The (entity, value words) pairs an example gives the gazetteer.
+fn own_values(example: &Example) -> Vec<(String, String)> {
+    example
+        .slots
+        .iter()
+        .map(|s| (s.entity.clone(), words(s.value(&example.text)).join(" ")))
+        .collect()
+}
+
+impl Model {
+    /// Learns from `dataset`. An [`Error::Invalid`] when it has no example.
+    pub fn train(dataset: &Dataset, options: &TrainOptions) -> Result<(Model, TrainStats), Error> {
+        let started = Instant::now();
+        if dataset.examples.is_empty() {
+            return Err(Error::Invalid {
+                at: Default::default(),
+                message: "the training data has no example sentence".into(),
+            });
+        }
+        let intents: Vec<String> = dataset
+            .examples
+            .iter()
+            .map(|e| e.intent.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let gazetteer = gazetteer(dataset);
+        let lbfgs = optimize::Options {
+            max_iterations: options.max_iterations,
+            ..optimize::Options::default()
+        };
+
+        // The classifier.
+        let negatives = none_sentences(options.seed, dataset.examples.len());
+        let mut index = FeatureIndex::default();
+        let mut samples = Vec::new();
+        for example in &dataset.examples {
+            let class = intents.binary_search(&example.intent).expect("listed");
+            let hashes = features::sentence_features(
+                &Sentence::new(&example.text),
+                &gazetteer,
+                &own_values(example),
+            );
+            samples.push((hashes.into_iter().map(|h| index.add(h)).collect(), class));
+        }
+        for sentence in &negatives {
+            let hashes = features::sentence_features(&Sentence::new(sentence), &gazetteer, &[]);
+            samples.push((
+                hashes.into_iter().map(|h| index.add(h)).collect(),
+                intents.len(),
+            ));
+        }
+        let mut emphasis = vec![1.0; intents.len()];
+        emphasis.push(options.none_weight);
+        let (model, outcome) = LogReg::train(
+            &samples,
+            &emphasis,
+            intents.len() + 1,
+            index.len(),
+            options.classifier_l2,
+            lbfgs,
+        );
+        let mut iterations = outcome.iterations;
+        let mut feature_count = index.len();
+        let classifier = Classifier { index, model };
+
+        // A slot filler per intent.
+        let mut fillers = Vec::new();
+        for intent in &intents {
+            let examples: Vec<&Example> = dataset
+                .examples
+                .iter()
+                .filter(|e| &e.intent == intent)
+                .collect();
+            let (filler, outcome) = SlotFiller::train(&examples, &gazetteer, options, lbfgs);
+            iterations += outcome.map_or(0, |o| o.iterations);
+            feature_count += filler.index.len();
+            fillers.push(filler);
+        }
+        let stats = TrainStats {
+            examples: dataset.examples.len(),
+            negatives: negatives.len(),
+            features: feature_count,
+            iterations,
+            elapsed: started.elapsed(),
+        };
+        Ok((
+            Model {
+                intents,
+                classifier,
+                fillers,
+                gazetteer,
+                entities: dataset.entities.clone(),
+            },
+            stats,
+        ))
+    }
+
+    /// The intents the model knows.
+    pub fn intents(&self) -> &[String] {
+        &self.intents
+    }
+
+    /// The intent and slots of `text`, or `None` when the model takes it for no intent.
+    pub fn parse(&self, text: &str, context: &entity::Context) -> Option<Parsed> {
+        let sentence = Sentence::new(text);
+        if sentence.tokens.is_empty() {
+            return None;
+        }
+        let hashes = features::sentence_features(&sentence, &self.gazetteer, &[]);
+        let known: Vec<u32> = hashes
+            .iter()
+            .filter_map(|h| self.classifier.index.get(*h))
+            .collect();
+        let probabilities = self.classifier.model.probabilities(&known);
+        let (class, confidence) = probabilities
+            .iter()
+            .copied()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(&b.1))?;
+        let intent = self.intents.get(class)?;
+        let slots = self.fillers[class].slots(&sentence, &self.gazetteer);
+        let slots = slots
+            .into_iter()
+            .map(|span| {
+                let raw = span.value(text).to_owned();
+                let value = self.normalize(&span.entity, &raw, context);
+                ParsedSlot { span, raw, value }
+            })
+            .collect();
+        Some(Parsed {
+            intent: intent.clone(),
+            confidence,
+            slots,
+        })
+    }
+
+    /// A slot value: an entity parser's, the list's canonical value, or the words as written.
+    fn normalize(&self, entity: &str, raw: &str, context: &entity::Context) -> Value {
+        let said = words(raw);
+        if let Some(kind) = EntityKind::from_name(entity) {
+            let said: Vec<&str> = said.iter().map(String::as_str).collect();
+            if let Some(value) = entity::parse(kind, &said, context) {
+                return value;
+            }
+        } else if let Some(list) = self.entities.get(entity) {
+            for forms in &list.values {
+                if forms.iter().any(|form| words(form) == said) {
+                    return Value::String(forms[0].clone());
+                }
+            }
+        }
+        Value::String(raw.to_owned())
+    }
+}
+
+impl SlotFiller {
+    fn train(
+        examples: &[&Example],
+        gazetteer: &Gazetteer,
+        options: &TrainOptions,
+        lbfgs: optimize::Options,
+    ) -> (SlotFiller, Option<optimize::Outcome>) {
+        let slots: Vec<(String, String)> = examples
+            .iter()
+            .flat_map(|e| e.slots.iter().map(|s| (s.slot.clone(), s.entity.clone())))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut index = FeatureIndex::default();
+        let mut sequences = Vec::new();
+        for example in examples {
+            let sentence = Sentence::new(&example.text);
+            let hashes = features::token_features(&sentence, gazetteer, &own_values(example));
+            let features = hashes
+                .into_iter()
+                .map(|token| token.into_iter().map(|h| index.add(h)).collect())
+                .collect();
+            let labels = gold_labels(&sentence, &example.slots, &slots);
+            sequences.push(Sequence { features, labels });
+        }
+        let labels = Crf::label_count(slots.len());
+        if slots.is_empty() {
+            // Nothing to learn: every word is outside.
+            let crf = Crf {
+                labels,
+                state: Vec::new(),
+                transitions: vec![0.0; (labels + 1) * labels],
+            };
+            return (
+                SlotFiller {
+                    slots,
+                    index: FeatureIndex::default(),
+                    crf,
+                },
+                None,
+            );
+        }
+        let (crf, outcome) = Crf::train(&sequences, labels, index.len(), options.slot_l2, lbfgs);
+        (SlotFiller { slots, index, crf }, Some(outcome))
+    }
+
+    /// The slots of a sentence.
+    fn slots(&self, sentence: &Sentence<'_>, gazetteer: &Gazetteer) -> Vec<SlotSpan> {
+        if self.slots.is_empty() {
+            return Vec::new();
+        }
+        let features: Vec<Vec<u32>> = features::token_features(sentence, gazetteer, &[])
+            .into_iter()
+            .map(|token| {
+                token
+                    .into_iter()
+                    .filter_map(|h| self.index.get(h))
+                    .collect()
+            })
+            .collect();
+        let labels = self.crf.decode(&features);
+        let mut out: Vec<SlotSpan> = Vec::new();
+        for (token, label) in sentence.tokens.iter().zip(labels) {
+            let label = usize::from(label);
+            if label == 0 {
+                continue;
+            }
+            let k = (label - 1) / 2;
+            let begins = label % 2 == 1;
+            match out.last_mut() {
+                Some(last) if !begins && last.slot == self.slots[k].0 => {
+                    last.end = last.end.max(token.span.end);
+                }
+                _ => {
+                    let (slot, entity) = &self.slots[k];
+                    out.push(SlotSpan {
+                        slot: slot.clone(),
+                        entity: entity.clone(),
+                        start: token.span.start,
+                        end: token.span.end,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Each token's BIO label: inside slot `k` when its text overlaps the slot's span.
+fn gold_labels(
+    sentence: &Sentence<'_>,
+    spans: &[SlotSpan],
+    slots: &[(String, String)],
+) -> Vec<u16> {
+    let mut labels = vec![0u16; sentence.tokens.len()];
+    for span in spans {
+        let k = slots
+            .iter()
+            .position(|(slot, entity)| *slot == span.slot && *entity == span.entity)
+            .expect("every slot of the examples is listed");
+        let mut first = true;
+        for (i, token) in sentence.tokens.iter().enumerate() {
+            if token.span.start < span.end && span.start < token.span.end && labels[i] == 0 {
+                labels[i] = if first { 2 * k + 1 } else { 2 * k + 2 } as u16;
+                first = false;
+            }
+        }
+    }
+    labels
+}
+
+/// Known entity values: the dataset's lists, and the slot values of its examples.
+fn gazetteer(dataset: &Dataset) -> Gazetteer {
+    let mut gazetteer = Gazetteer::default();
+    for (name, entity) in &dataset.entities {
+        for forms in &entity.values {
+            for form in forms {
+                gazetteer.add(name, &words(form), u32::MAX);
+            }
+        }
+    }
+    for example in &dataset.examples {
+        for slot in &example.slots {
+            gazetteer.add(&slot.entity, &words(slot.value(&example.text)), 1);
+        }
+    }
+    gazetteer
+}
+
+/// Sentences of no intent: [`negatives::SENTENCES`], and noise made of their words, about as
+/// many in all as a fifth of the examples (at least the written ones).
+fn none_sentences(seed: u64, examples: usize) -> Vec<String> {
+    let mut out: Vec<String> = negatives::SENTENCES
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let vocabulary: Vec<&str> = negatives::SENTENCES
+        .iter()
+        .flat_map(|s| s.split(' '))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut rng = seed;
+    let mut next = || {
+        // splitmix64
+        rng = rng.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = rng;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        (z ^ (z >> 31)) as usize
+    };
+    let noise = (examples / 5).saturating_sub(out.len());
+    for _ in 0..noise {
+        let len = 2 + next() % 7;
+        let sentence: Vec<&str> = (0..len)
+            .map(|_| vocabulary[next() % vocabulary.len()])
+            .collect();
+        out.push(sentence.join(" "));
+    }
+    out
+}

@@ -1,0 +1,253 @@
+//! A trained model as a file: JSON with a format name and version, its weights as base64 of
+//! little-endian `f32` and its feature hashes as base64 of little-endian `u64`, so that a model
+//! of a few hundred thousand weights loads in milliseconds and diffs as text where it is text
+//! (intents, slots, entity values).
+//!
+//! [`VERSION`] changes whenever the features or the layout change: an older or newer file is
+//! refused with both versions named, never misread.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+
+use super::crf::Crf;
+use super::data::Entity;
+use super::features::{FeatureIndex, Gazetteer};
+use super::logreg::LogReg;
+use super::{Classifier, Model, SlotFiller};
+use crate::grammar::Source;
+use crate::Error;
+
+/// The `format` field of a model file.
+pub const FORMAT: &str = "hark-nlu-model";
+/// The version of the model file this build reads and writes.
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct File {
+    format: String,
+    version: u32,
+    intents: Vec<String>,
+    entities: BTreeMap<String, Entity>,
+    gazetteer: Gazetteer,
+    classifier: ClassifierFile,
+    slot_fillers: Vec<SlotFillerFile>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ClassifierFile {
+    features: String,
+    weights: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SlotFillerFile {
+    slots: Vec<SlotFile>,
+    features: String,
+    state: String,
+    transitions: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SlotFile {
+    slot: String,
+    entity: String,
+}
+
+fn encode_f64(values: &[f64]) -> String {
+    let bytes: Vec<u8> = values
+        .iter()
+        .flat_map(|v| (*v as f32).to_le_bytes())
+        .collect();
+    STANDARD.encode(bytes)
+}
+
+fn encode_u64(values: &[u64]) -> String {
+    let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+    STANDARD.encode(bytes)
+}
+
+fn decode<const N: usize, T>(
+    text: &str,
+    what: &str,
+    from: impl Fn([u8; N]) -> T,
+) -> Result<Vec<T>, String> {
+    let bytes = STANDARD
+        .decode(text)
+        .map_err(|e| format!("{what} is not base64: {e}"))?;
+    if bytes.len() % N != 0 {
+        return Err(format!(
+            "{what} has {} bytes, not a multiple of {N}",
+            bytes.len()
+        ));
+    }
+    Ok(bytes
+        .chunks_exact(N)
+        .map(|c| from(c.try_into().expect("chunks of N")))
+        .collect())
+}
+
+fn weights(text: &str, what: &str, expected: usize) -> Result<Vec<f64>, String> {
+    let values = decode::<4, f64>(text, what, |b| f64::from(f32::from_le_bytes(b)))?;
+    if values.len() != expected {
+        return Err(format!(
+            "{what} holds {} weights where {expected} were expected",
+            values.len()
+        ));
+    }
+    Ok(values)
+}
+
+fn hashes(text: &str, what: &str) -> Result<FeatureIndex, String> {
+    Ok(FeatureIndex::from_hashes(decode::<8, u64>(
+        text,
+        what,
+        u64::from_le_bytes,
+    )?))
+}
+
+impl Model {
+    /// The model as a file's bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let file = File {
+            format: FORMAT.into(),
+            version: VERSION,
+            intents: self.intents.clone(),
+            entities: self.entities.clone(),
+            gazetteer: self.gazetteer.clone(),
+            classifier: ClassifierFile {
+                features: encode_u64(self.classifier.index.hashes()),
+                weights: encode_f64(&self.classifier.model.weights),
+            },
+            slot_fillers: self
+                .fillers
+                .iter()
+                .map(|f| SlotFillerFile {
+                    slots: f
+                        .slots
+                        .iter()
+                        .map(|(slot, entity)| SlotFile {
+                            slot: slot.clone(),
+                            entity: entity.clone(),
+                        })
+                        .collect(),
+                    features: encode_u64(f.index.hashes()),
+                    state: encode_f64(&f.crf.state),
+                    transitions: encode_f64(&f.crf.transitions),
+                })
+                .collect(),
+        };
+        serde_json::to_vec(&file).expect("a model serializes")
+    }
+
+    /// A model from a file's bytes; `path` names it in errors.
+    pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Model, Error> {
+        let invalid = |message: String| Error::Invalid {
+            at: Source {
+                file: path.to_owned(),
+                line: None,
+            },
+            message,
+        };
+        let header: serde_json::Value = serde_json::from_slice(bytes)
+            .map_err(|e| invalid(format!("not a hark model file: {e}")))?;
+        if header.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
+            return Err(invalid(format!(
+                "not a hark model file (its \"format\" is not \"{FORMAT}\")"
+            )));
+        }
+        let version = header.get("version").and_then(|v| v.as_u64());
+        if version != Some(u64::from(VERSION)) {
+            return Err(invalid(format!(
+                "model file version {}, but this hark reads version {VERSION}: train the model again",
+                version.map_or("missing".to_owned(), |v| v.to_string())
+            )));
+        }
+        let file: File = serde_json::from_value(header)
+            .map_err(|e| invalid(format!("a damaged model file: {e}")))?;
+        let classes = file.intents.len() + 1;
+        if file.slot_fillers.len() != file.intents.len() {
+            return Err(invalid(format!(
+                "{} slot fillers for {} intents",
+                file.slot_fillers.len(),
+                file.intents.len()
+            )));
+        }
+        let index =
+            hashes(&file.classifier.features, "the classifier's features").map_err(invalid)?;
+        let classifier = Classifier {
+            model: LogReg {
+                classes,
+                weights: weights(
+                    &file.classifier.weights,
+                    "the classifier",
+                    index.len() * classes,
+                )
+                .map_err(invalid)?,
+            },
+            index,
+        };
+        let mut fillers = Vec::new();
+        for (filler, intent) in file.slot_fillers.into_iter().zip(&file.intents) {
+            let slots: Vec<(String, String)> = filler
+                .slots
+                .into_iter()
+                .map(|s| (s.slot, s.entity))
+                .collect();
+            let labels = Crf::label_count(slots.len());
+            let what = format!("the slot filler of {intent}");
+            let index = hashes(&filler.features, &what).map_err(invalid)?;
+            let state = weights(&filler.state, &what, index.len() * labels).map_err(invalid)?;
+            let transitions =
+                weights(&filler.transitions, &what, (labels + 1) * labels).map_err(invalid)?;
+            fillers.push(SlotFiller {
+                slots,
+                index,
+                crf: Crf {
+                    labels,
+                    state,
+                    transitions,
+                },
+            });
+        }
+        Ok(Model {
+            intents: file.intents,
+            classifier,
+            fillers,
+            gazetteer: file.gazetteer,
+            entities: file.entities,
+        })
+    }
+
+    /// Writes the model to `path`, through a temporary file renamed into place, so a crash
+    /// never leaves half a model.
+    pub fn save(&self, path: &Path) -> Result<(), Error> {
+        let io = |error| Error::Io {
+            path: path.to_owned(),
+            error,
+        };
+        let mut temporary = path.as_os_str().to_owned();
+        temporary.push(".partial");
+        let temporary = std::path::PathBuf::from(temporary);
+        let write = || -> std::io::Result<()> {
+            use std::io::Write as _;
+            let mut file = std::fs::File::create(&temporary)?;
+            file.write_all(&self.to_bytes())?;
+            file.sync_all()?;
+            std::fs::rename(&temporary, path)
+        };
+        write().map_err(io)
+    }
+
+    /// Reads a model written by [`Model::save`].
+    pub fn load(path: &Path) -> Result<Model, Error> {
+        let bytes = std::fs::read(path).map_err(|error| Error::Io {
+            path: path.to_owned(),
+            error,
+        })?;
+        Model::from_bytes(&bytes, path)
+    }
+}

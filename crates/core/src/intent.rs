@@ -37,4 +37,19 @@ pub struct Intent {
     pub raw: BTreeMap<SlotName, String>,
     /// How sure the parser is, from 0 to 1.
     pub confidence: f64,
+    /// Which parser understood it.
+    #[serde(default)]
+    pub stage: Stage,
+}
+
+/// Which of hark's parsers understood an utterance: the templates first, and the trained
+/// model when no template matched.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// A sentence template (or the dialogue, or hark itself).
+    #[default]
+    Templates,
+    /// A model trained from examples.
+    Trained,
 }

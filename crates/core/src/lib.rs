@@ -16,5 +16,5 @@ pub mod skill;
 
 pub use clock::{Clock, ManualClock, OffsetClock, SystemClock};
 pub use household::{Device, Household, Location};
-pub use intent::{Intent, IntentName, SlotName, SlotValue};
+pub use intent::{Intent, IntentName, SlotName, SlotValue, Stage};
 pub use names::{DeviceId, HouseholdId, SessionId, TokenId};

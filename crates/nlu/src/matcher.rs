@@ -987,6 +987,7 @@ impl Found<'_> {
                 slots,
                 raw,
                 confidence,
+                stage: hark_core::Stage::Templates,
             },
             template: program.template_text[self.template as usize].clone(),
             response: group.response.clone(),

@@ -18,6 +18,7 @@ use hark_core::skill::{
 };
 use hark_core::{Clock, Device, Household, Intent, IntentName, SessionId, SlotName};
 use hark_nlu::entity::{self, EntityKind};
+use hark_nlu::trained::Model as TrainedModel;
 use hark_nlu::{text, Matcher, ParseContext};
 use jiff::SignedDuration;
 use serde::Serialize;
@@ -53,6 +54,7 @@ impl Reply {
         serde_json::json!({
             "intent": self.intent.as_ref().map(|i| serde_json::json!({
                 "name": i.name, "slots": i.slots, "raw": i.raw, "confidence": i.confidence,
+                "stage": i.stage,
             })),
             "speech": self.speech,
             "session": self.session,
@@ -92,6 +94,8 @@ pub struct Timings {
 /// The pipeline: parser, sessions, skills.
 pub struct Assistant {
     matcher: Matcher,
+    /// Models trained from examples, asked when no template matches.
+    trained: Vec<TrainedModel>,
     skills: Vec<Box<dyn Skill>>,
     sessions: Sessions,
     clock: Arc<dyn Clock>,
@@ -175,12 +179,32 @@ impl Assistant {
     ) -> Self {
         Self {
             matcher,
+            trained: Vec::new(),
             skills,
             sessions: Sessions::new(session_timeout),
             clock,
             language: language.to_string(),
             phrases: Phrases::for_language(language),
         }
+    }
+
+    /// Asks these trained models, after the templates, what a sentence no template matched
+    /// means; the most confident answer is taken.
+    pub fn with_trained(mut self, models: Vec<TrainedModel>) -> Self {
+        self.trained = models;
+        self
+    }
+
+    /// What the templates, else the trained models, understand of `text`.
+    fn parse(&self, text: &str, context: &ParseContext) -> Option<Intent> {
+        if let Some(found) = self.matcher.parse(text, context) {
+            return Some(found.intent);
+        }
+        self.trained
+            .iter()
+            .filter_map(|model| model.parse(text, &context.entities))
+            .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
+            .map(|parsed| parsed.to_intent())
     }
 
     /// The dialogue layer's own sentences.
@@ -258,7 +282,7 @@ impl Assistant {
             now: now.to_zoned(household.tz()),
         });
         let started = Instant::now();
-        let parsed = self.matcher.parse(text, &context).map(|m| m.intent);
+        let parsed = self.parse(text, &context);
         let timings = Timings {
             parse: started.elapsed().as_secs_f64(),
             skill: 0.0,
@@ -439,6 +463,7 @@ impl Assistant {
             slots: [(SlotName::new("missed"), serde_json::to_value(missed).ok()?)].into(),
             raw: Default::default(),
             confidence: 1.0,
+            stage: Default::default(),
         };
         let turn = Turn {
             intent: &intent,

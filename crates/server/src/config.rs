@@ -26,6 +26,9 @@ pub struct Config {
     pub language: String,
     /// Extra grammar folders or files, merged after the built-in grammar.
     pub grammar: Vec<PathBuf>,
+    /// Models trained with `hark nlu train`, asked what a sentence means when no template
+    /// matches (`HARK_NLU_MODELS`, paths separated like `PATH`).
+    pub nlu_models: Vec<PathBuf>,
     /// Seconds a question waits for its answer.
     pub session_timeout_secs: u64,
     /// The server `hark ask` talks to.
@@ -66,6 +69,7 @@ impl Default for Config {
             database_url: None,
             language: "en".to_string(),
             grammar: Vec::new(),
+            nlu_models: Vec::new(),
             session_timeout_secs: 60,
             server: "http://127.0.0.1:8750".to_string(),
             token: None,
@@ -176,7 +180,7 @@ impl Config {
                 continue;
             }
             let parsed = match field.as_str() {
-                "grammar" => toml::Value::Array(
+                "grammar" | "nlu_models" => toml::Value::Array(
                     std::env::split_paths(&value)
                         .map(|p| toml::Value::String(p.display().to_string()))
                         .collect(),

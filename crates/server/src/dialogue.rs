@@ -154,6 +154,7 @@ mod tests {
                 slots: BTreeMap::new(),
                 raw: BTreeMap::new(),
                 confidence: 1.0,
+                stage: Default::default(),
             },
             expect: Expect::Confirmation,
             retries: 0,

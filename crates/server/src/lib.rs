@@ -79,6 +79,9 @@ pub enum StartError {
     /// The grammar could not be loaded or compiled.
     #[error("loading the grammar")]
     Grammar(#[from] hark_nlu::Error),
+    /// A trained model could not be read.
+    #[error("loading a trained model")]
+    Model(#[source] hark_nlu::Error),
     /// The voice pipeline could not be built.
     #[error("starting the voice pipeline")]
     Voice(#[from] hark_voice::VoiceError),
@@ -128,7 +131,13 @@ impl Server {
         };
         let timeout =
             SignedDuration::from_secs(config.session_timeout_secs.clamp(1, 24 * 3600) as i64);
-        let assistant = Assistant::new(matcher, skills, clock.clone(), &config.language, timeout);
+        let trained = config
+            .nlu_models
+            .iter()
+            .map(|path| hark_nlu::trained::Model::load(path).map_err(StartError::Model))
+            .collect::<Result<Vec<_>, _>>()?;
+        let assistant = Assistant::new(matcher, skills, clock.clone(), &config.language, timeout)
+            .with_trained(trained);
         let bootstrap = bootstrap(config, &store, clock.as_ref()).await?;
         let events = Arc::new(events::DeviceEvents::default());
         let scheduler = Scheduler::new(

@@ -18,6 +18,7 @@ pub(crate) fn said(name: &str, slots: Value, raw: Value) -> Intent {
         slots: serde_json::from_value(slots).expect("slots are a JSON object"),
         raw: serde_json::from_value(raw).expect("raw is an object of strings"),
         confidence: 1.0,
+        stage: Default::default(),
     }
 }
 

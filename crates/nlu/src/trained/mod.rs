@@ -147,6 +147,7 @@ impl Parsed {
             slots,
             raw,
             confidence: self.confidence,
+            stage: hark_core::Stage::Trained,
         }
     }
 }

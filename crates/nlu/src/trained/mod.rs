@@ -5,3 +5,4 @@
 //! sampled. [`data`] reads those datasets (hark's YAML, the Snips benchmark's JSON).
 
 pub mod data;
+pub mod eval;

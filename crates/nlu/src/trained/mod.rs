@@ -18,7 +18,9 @@
 
 mod crf;
 pub mod data;
+pub mod eval;
 mod features;
+pub mod from_grammar;
 mod logreg;
 mod model_file;
 mod negatives;

@@ -5,3 +5,4 @@ mod features;
 mod home_assistant;
 mod jsgf;
 mod support;
+mod training_data;

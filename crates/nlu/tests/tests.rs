@@ -6,3 +6,4 @@ mod home_assistant;
 mod jsgf;
 mod support;
 mod trained_from_grammar;
+mod training_data;

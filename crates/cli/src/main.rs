@@ -8,9 +8,11 @@
 mod admin;
 mod ask;
 mod bench;
+mod bench_nlu;
 mod bench_voice;
 mod logging;
 mod nlu;
+mod nlu_trained;
 mod serve;
 mod settings;
 mod timers;
@@ -96,6 +98,8 @@ enum BenchCommand {
     VoiceSet(bench_voice::VoiceSetArgs),
     /// Acceptance, word error rate, real-time factor and answer latency on a voice test set.
     Voice(bench_voice::VoiceBenchArgs),
+    /// Mean slot F1 of the trained parser on the Snips 2017 benchmark's data, by training size.
+    NluTrain(bench_nlu::NluTrainBench),
 }
 
 fn main() -> ExitCode {
@@ -123,6 +127,7 @@ fn main() -> ExitCode {
         Command::Bench(BenchCommand::Scheduler(args)) => bench::scheduler(args),
         Command::Bench(BenchCommand::VoiceSet(args)) => bench_voice::voice_set(args),
         Command::Bench(BenchCommand::Voice(args)) => bench_voice::voice(settings, args),
+        Command::Bench(BenchCommand::NluTrain(args)) => bench_nlu::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -7,7 +7,8 @@ use std::time::Instant;
 
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, Subcommand};
-use hark_core::{IntentName, SlotName};
+use hark_core::{Intent, IntentName, SlotName, Stage};
+use hark_nlu::trained::Model;
 use hark_nlu::{builtin, entity, Grammar, Matcher, ParseContext};
 use jiff::fmt::temporal::{Pieces, PiecesOffset};
 use jiff::tz::TimeZone;
@@ -21,6 +22,10 @@ pub enum NluCommand {
     Parse(ParseArgs),
     /// Measure sentences per second and latency over a file of sentences.
     Bench(BenchArgs),
+    /// Learn a parser from example sentences (and template grammars).
+    Train(crate::nlu_trained::TrainArgs),
+    /// Score a trained parser on annotated sentences, as the Snips benchmark counts.
+    Eval(crate::nlu_trained::EvalArgs),
 }
 
 /// What every subcommand needs to build a matcher and a context.
@@ -50,6 +55,9 @@ pub struct GrammarArgs {
 pub struct ParseArgs {
     #[command(flatten)]
     grammar: GrammarArgs,
+    /// Models from `hark nlu train`, asked when no template matches; repeat for several.
+    #[arg(long = "model", value_name = "MODEL")]
+    models: Vec<PathBuf>,
     /// Sentences to parse; without any, lines are read from stdin.
     sentences: Vec<String>,
 }
@@ -70,6 +78,8 @@ pub fn run(command: NluCommand) -> Result<()> {
     match command {
         NluCommand::Parse(args) => parse(args),
         NluCommand::Bench(args) => bench(args),
+        NluCommand::Train(args) => crate::nlu_trained::train(args),
+        NluCommand::Eval(args) => crate::nlu_trained::evaluate(args),
     }
 }
 
@@ -146,11 +156,43 @@ struct IntentJson {
     slots: BTreeMap<SlotName, Value>,
     raw: BTreeMap<SlotName, String>,
     confidence: f64,
+    stage: Stage,
 }
 
-fn answer(matcher: &Matcher, text: &str, context: &ParseContext) -> String {
-    let intent = intent(matcher, text, context);
-    serde_json::to_string(&Answer { text, intent }).expect("plain JSON values serialize")
+impl From<Intent> for IntentJson {
+    fn from(intent: Intent) -> Self {
+        IntentJson {
+            name: intent.name,
+            slots: intent.slots,
+            raw: intent.raw,
+            confidence: intent.confidence,
+            stage: intent.stage,
+        }
+    }
+}
+
+/// The templates, then the trained models.
+struct Parsers {
+    matcher: Matcher,
+    models: Vec<Model>,
+}
+
+impl Parsers {
+    fn intent(&self, text: &str, context: &ParseContext) -> Option<IntentJson> {
+        if let Some(found) = self.matcher.parse(text, context) {
+            return Some(found.intent.into());
+        }
+        self.models
+            .iter()
+            .filter_map(|model| model.parse(text, &context.entities))
+            .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
+            .map(|parsed| parsed.to_intent().into())
+    }
+
+    fn answer(&self, text: &str, context: &ParseContext) -> String {
+        let intent = self.intent(text, context);
+        serde_json::to_string(&Answer { text, intent }).expect("plain JSON values serialize")
+    }
 }
 
 /// The intent of `text`, as `hark nlu parse` prints it; `null` if none.
@@ -159,22 +201,26 @@ pub(crate) fn intent_value(matcher: &Matcher, text: &str, context: &ParseContext
 }
 
 fn intent(matcher: &Matcher, text: &str, context: &ParseContext) -> Option<IntentJson> {
-    matcher.parse(text, context).map(|found| IntentJson {
-        name: found.intent.name,
-        slots: found.intent.slots,
-        raw: found.intent.raw,
-        confidence: found.intent.confidence,
-    })
+    matcher
+        .parse(text, context)
+        .map(|found| found.intent.into())
 }
 
 fn parse(args: ParseArgs) -> Result<()> {
     let context = args.grammar.context()?;
-    let matcher = args.grammar.matcher()?;
+    let parsers = Parsers {
+        matcher: args.grammar.matcher()?,
+        models: args
+            .models
+            .iter()
+            .map(|path| Model::load(path))
+            .collect::<Result<_, _>>()?,
+    };
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     if !args.sentences.is_empty() {
         for sentence in &args.sentences {
-            writeln!(out, "{}", answer(&matcher, sentence, &context))?;
+            writeln!(out, "{}", parsers.answer(sentence, &context))?;
         }
         out.flush()?;
         return Ok(());
@@ -185,7 +231,7 @@ fn parse(args: ParseArgs) -> Result<()> {
     while read_line(&mut input, &mut line).context("reading stdin")? {
         // Lines that are not UTF-8 still get their line of output.
         let text = String::from_utf8_lossy(&line);
-        writeln!(out, "{}", answer(&matcher, &text, &context))?;
+        writeln!(out, "{}", parsers.answer(&text, &context))?;
         if interactive {
             out.flush()?;
         }

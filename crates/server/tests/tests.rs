@@ -8,4 +8,5 @@ mod devices;
 mod ringing;
 mod stream;
 mod timers;
+mod trained;
 mod voice;

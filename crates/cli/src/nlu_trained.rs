@@ -1,0 +1,167 @@
+//! `hark nlu train` and `hark nlu eval`: a parser learned from example sentences.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{bail, Context as _, Result};
+use clap::Args;
+use hark_nlu::trained::data::{self, Dataset};
+use hark_nlu::trained::eval::{self, Prediction};
+use hark_nlu::trained::{from_grammar, Model, TrainOptions};
+use hark_nlu::{builtin, entity, Grammar};
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Training data: hark YAML (`*.yaml`), Snips benchmark JSON (`*.json`), or a folder of
+    /// them; repeat to merge several.
+    #[arg(long = "data", value_name = "FILE_OR_DIR")]
+    data: Vec<PathBuf>,
+    /// Also learn from sentences sampled from these template grammars (folders or files).
+    #[arg(long = "grammar", value_name = "PATH")]
+    grammars: Vec<PathBuf>,
+    /// Also learn from sentences sampled from hark's built-in grammar in this language.
+    #[arg(long, value_name = "LANG")]
+    builtin: Option<String>,
+    /// Sentences sampled per intent from each grammar.
+    #[arg(long, default_value_t = 50)]
+    per_intent: usize,
+    /// Where to write the model.
+    #[arg(short, long, value_name = "MODEL")]
+    output: PathBuf,
+    /// The seed of everything random in training: the same data and seed give the same model.
+    #[arg(long, default_value_t = TrainOptions::default().seed)]
+    seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The model, from `hark nlu train`.
+    #[arg(long, value_name = "MODEL")]
+    model: PathBuf,
+    /// Annotated sentences to score it on (same formats as `train --data`).
+    #[arg(long = "data", value_name = "FILE_OR_DIR", required = true)]
+    data: Vec<PathBuf>,
+    /// One JSON object: intent accuracy, per-slot precision, recall, F1 and support, and the
+    /// frequency-weighted mean slot F1 (overall and per intent).
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn train(args: TrainArgs) -> Result<()> {
+    let mut dataset = Dataset::default();
+    if !args.data.is_empty() {
+        dataset = data::load_all(&args.data)?;
+    }
+    let mut grammars = Vec::new();
+    if let Some(lang) = &args.builtin {
+        grammars.push(builtin::grammar(lang)?);
+    }
+    if !args.grammars.is_empty() {
+        grammars.push(Grammar::load(&args.grammars)?);
+    }
+    for grammar in &grammars {
+        dataset.merge(from_grammar::dataset(grammar, args.per_intent, args.seed));
+    }
+    if dataset.examples.is_empty() {
+        bail!("no training sentences: give --data, --grammar or --builtin");
+    }
+    let options = TrainOptions {
+        seed: args.seed,
+        ..TrainOptions::default()
+    };
+    let (model, stats) = Model::train(&dataset, &options)?;
+    model.save(&args.output)?;
+    let bytes = std::fs::metadata(&args.output)
+        .with_context(|| format!("reading back {}", args.output.display()))?
+        .len();
+    eprintln!(
+        "hark: {} from {} sentences (and {} of no intent) in {:.2} s: {} features, {} iterations; {} ({:.1} MB)",
+        plural(model.intents().len(), "intent"),
+        stats.examples,
+        stats.negatives,
+        stats.elapsed.as_secs_f64(),
+        stats.features,
+        stats.iterations,
+        args.output.display(),
+        bytes as f64 / 1e6,
+    );
+    Ok(())
+}
+
+/// What `model` makes of each example's text.
+pub(crate) fn predict(
+    model: &Model,
+    examples: &[data::Example],
+    context: &entity::Context,
+) -> Vec<Prediction> {
+    examples
+        .iter()
+        .map(|example| match model.parse(&example.text, context) {
+            Some(parsed) => Prediction {
+                intent: Some(parsed.intent),
+                slots: parsed.slots.into_iter().map(|s| s.span).collect(),
+            },
+            None => Prediction::default(),
+        })
+        .collect()
+}
+
+pub fn evaluate(args: EvalArgs) -> Result<()> {
+    let started = Instant::now();
+    let model = Model::load(&args.model)?;
+    let load_ms = started.elapsed().as_secs_f64() * 1e3;
+    let dataset = data::load_all(&args.data)?;
+    if dataset.examples.is_empty() {
+        bail!("no sentences to score the model on");
+    }
+    let context = entity::Context {
+        now: jiff::Zoned::now(),
+    };
+    let predictions = predict(&model, &dataset.examples, &context);
+    let pairs = || dataset.examples.iter().zip(&predictions);
+    let overall = eval::score(pairs());
+    let by_intent = eval::score_by_intent(pairs());
+    if args.json {
+        let report = serde_json::json!({
+            "model": args.model,
+            "load_ms": (load_ms * 10.0).round() / 10.0,
+            "overall": overall,
+            "intents": by_intent,
+        });
+        println!("{report}");
+        return Ok(());
+    }
+    println!(
+        "{} sentences: intent accuracy {:.3}, mean slot F1 {} (model loaded in {load_ms:.1} ms)",
+        overall.examples,
+        overall.intent_accuracy,
+        f1(overall.mean_slot_f1),
+    );
+    println!("slot\tprecision\trecall\tF1\tsupport");
+    for (name, score) in &overall.slots {
+        println!(
+            "{name}\t{:.3}\t{:.3}\t{:.3}\t{}",
+            score.precision, score.recall, score.f1, score.support
+        );
+    }
+    for (intent, report) in &by_intent {
+        println!(
+            "{intent}: {} sentences, intent accuracy {:.3}, mean slot F1 {}",
+            report.examples,
+            report.intent_accuracy,
+            f1(report.mean_slot_f1)
+        );
+    }
+    Ok(())
+}
+
+fn plural(n: usize, word: &str) -> String {
+    match n {
+        1 => format!("1 {word}"),
+        n => format!("{n} {word}s"),
+    }
+}
+
+fn f1(value: Option<f64>) -> String {
+    value.map_or("-".to_owned(), |v| format!("{v:.3}"))
+}

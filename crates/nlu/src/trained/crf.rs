@@ -128,6 +128,7 @@ struct Work {
     alpha: Vec<f64>,
     beta: Vec<f64>,
     norms: Vec<f64>,
+    ahead: Vec<f64>,
 }
 
 impl<'w> CrfView<'w> {
@@ -270,18 +271,19 @@ impl<'w> CrfView<'w> {
             normalize(now, &mut norms[t]);
         }
         beta[(n - 1) * l..].fill(1.0);
+        // ψ(t) · β(t) / z(t) for each label: what both the backward pass and the pairwise
+        // marginals multiply by.
+        let ahead = &mut work.ahead;
+        ahead.clear();
+        ahead.resize(l, 0.0);
         for t in (0..n - 1).rev() {
             let (now, after) = beta.split_at_mut((t + 1) * l);
-            let next = &after[..l];
-            let now = &mut now[t * l..];
-            let psi_next = &psi[(t + 1) * l..(t + 2) * l];
-            for (p, b) in now.iter_mut().enumerate() {
+            for (y, a) in ahead.iter_mut().enumerate() {
+                *a = psi[(t + 1) * l + y] * after[y] / norms[t + 1];
+            }
+            for (p, b) in now[t * l..].iter_mut().enumerate() {
                 let row = &self.factors[p * l..(p + 1) * l];
-                let mut sum = 0.0;
-                for y in 0..l {
-                    sum += row[y] * psi_next[y] * next[y];
-                }
-                *b = sum / norms[t + 1];
+                *b = row.iter().zip(ahead.iter()).map(|(m, a)| m * a).sum();
             }
         }
         let log_z = shift + norms.iter().map(|z| z.ln()).sum::<f64>();
@@ -307,15 +309,18 @@ impl<'w> CrfView<'w> {
         }
         transitions[l * l + gold[0] as usize] -= 1.0;
         for t in 1..n {
+            for (y, a) in work.ahead.iter_mut().enumerate() {
+                *a = psi[t * l + y] * beta[t * l + y] / norms[t];
+            }
             for p in 0..l {
                 let a = alpha[(t - 1) * l + p];
                 if a == 0.0 {
                     continue;
                 }
                 let row = &self.factors[p * l..(p + 1) * l];
-                for y in 0..l {
-                    let m = a * row[y] * psi[t * l + y] * beta[t * l + y] / norms[t];
-                    transitions[p * l + y] += m;
+                let out = &mut transitions[p * l..(p + 1) * l];
+                for ((o, m), b) in out.iter_mut().zip(row).zip(&work.ahead) {
+                    *o += a * m * b;
                 }
             }
             transitions[gold[t - 1] as usize * l + gold[t] as usize] -= 1.0;

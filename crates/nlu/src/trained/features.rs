@@ -109,22 +109,43 @@ impl Gazetteer {
     pub fn matches(&self, words: &[&str], own: &[(String, String)]) -> Vec<Vec<(u32, bool)>> {
         let mut out = vec![Vec::new(); words.len()];
         let mut key = String::new();
+        let mut probe = String::new();
+        // (words, the entities and counts of that value, the value).
+        let mut found: Vec<(usize, &[(u32, u32)], String)> = Vec::new();
         for start in 0..words.len() {
+            // The values starting here, shortest first: the key grows a word at a time and
+            // stops when no value starts with it.
+            found.clear();
+            key.clear();
             let longest = self.longest.min(words.len() - start);
-            for len in (1..=longest).rev() {
-                key.clear();
-                for (i, w) in words[start..start + len].iter().enumerate() {
-                    if i > 0 {
-                        key.push(' ');
-                    }
-                    key.push_str(w);
+            for len in 1..=longest {
+                if len > 1 {
+                    key.push(' ');
                 }
-                let Some(entities) = self.values.get(&key) else {
-                    continue;
-                };
-                for &(entity, count) in entities {
+                key.push_str(words[start + len - 1]);
+                if let Some(entities) = self.values.get(&key) {
+                    found.push((len, entities.as_slice(), key.clone()));
+                }
+                probe.clear();
+                probe.push_str(&key);
+                probe.push(' ');
+                let longer = self
+                    .values
+                    .range::<str, _>((
+                        std::ops::Bound::Included(probe.as_str()),
+                        std::ops::Bound::Unbounded,
+                    ))
+                    .next()
+                    .is_some_and(|(k, _)| k.starts_with(probe.as_str()));
+                if !longer {
+                    break;
+                }
+            }
+            // Each entity's longest value here that some other sentence (or a list) has.
+            for (len, entities, value) in found.iter().rev() {
+                for &(entity, count) in entities.iter() {
                     let name = &self.entities[entity as usize];
-                    let mine = own.iter().filter(|(e, v)| e == name && *v == key).count() as u32;
+                    let mine = own.iter().filter(|(e, v)| e == name && v == value).count() as u32;
                     if count > mine && !out[start].iter().any(|(e, b)| *e == entity && *b) {
                         out[start].push((entity, true));
                         for slot in &mut out[start + 1..start + len] {
@@ -135,6 +156,16 @@ impl Gazetteer {
             }
         }
         out
+    }
+
+    /// Whether `words` is already a value of `entity`.
+    pub fn contains(&self, entity: &str, words: &[String]) -> bool {
+        let Some(id) = self.entities.iter().position(|e| e == entity) else {
+            return false;
+        };
+        self.values
+            .get(&words.join(" "))
+            .is_some_and(|entities| entities.iter().any(|(e, _)| *e as usize == id))
     }
 }
 

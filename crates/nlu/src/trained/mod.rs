@@ -26,7 +26,7 @@ mod model_file;
 mod negatives;
 mod optimize;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -77,6 +77,12 @@ impl Default for TrainOptions {
     }
 }
 
+/// Below this probability the classifier's best intent is taken for none. On the development
+/// split, a model of the seven Snips intents (70 sentences each) then claimed 7.4% of SLURP's
+/// requests of other scenarios instead of 10.5%, and its intent accuracy went from 0.956 to
+/// 0.944.
+pub const MIN_CONFIDENCE: f64 = 0.5;
+
 /// What training did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrainStats {
@@ -100,6 +106,8 @@ pub struct Model {
     fillers: Vec<SlotFiller>,
     gazetteer: Gazetteer,
     entities: BTreeMap<String, Entity>,
+    /// Each listed value and synonym, as normalized words, with its entity: the canonical value.
+    canonical: HashMap<(String, String), String>,
 }
 
 #[derive(Debug, Clone)]
@@ -161,6 +169,20 @@ impl Parsed {
     }
 }
 
+/// Each listed value and synonym of `entities`, as (entity, normalized words), with its value.
+fn canonical(entities: &BTreeMap<String, Entity>) -> HashMap<(String, String), String> {
+    let mut out = HashMap::new();
+    for (name, entity) in entities {
+        for forms in &entity.values {
+            for form in forms {
+                out.entry((name.clone(), words(form).join(" ")))
+                    .or_insert_with(|| forms[0].clone());
+            }
+        }
+    }
+    out
+}
+
 /// The (entity, value words) pairs an example gives the gazetteer.
 fn own_values(example: &Example) -> Vec<(String, String)> {
     example
@@ -194,7 +216,7 @@ impl Model {
         };
 
         // The classifier.
-        let negatives = none_sentences(options.seed, dataset.examples.len());
+        let negatives = none_sentences(options.seed, &dataset.examples);
         let mut index = FeatureIndex::default();
         let mut samples = Vec::new();
         for example in &dataset.examples {
@@ -253,6 +275,7 @@ impl Model {
                 classifier,
                 fillers,
                 gazetteer,
+                canonical: canonical(&dataset.entities),
                 entities: dataset.entities.clone(),
             },
             stats,
@@ -264,7 +287,8 @@ impl Model {
         &self.intents
     }
 
-    /// The intent and slots of `text`, or `None` when the model takes it for no intent.
+    /// The intent and slots of `text`, or `None` when the model takes it for no intent or is
+    /// less sure of its best intent than [`MIN_CONFIDENCE`].
     pub fn parse(&self, text: &str, context: &entity::Context) -> Option<Parsed> {
         let sentence = Sentence::new(text);
         if sentence.tokens.is_empty() {
@@ -281,6 +305,9 @@ impl Model {
             .copied()
             .enumerate()
             .max_by(|a, b| a.1.total_cmp(&b.1))?;
+        if confidence < MIN_CONFIDENCE {
+            return None;
+        }
         let intent = self.intents.get(class)?;
         let slots = self.fillers[class].slots(&sentence, &self.gazetteer);
         let slots = slots
@@ -306,12 +333,8 @@ impl Model {
             if let Some(value) = entity::parse(kind, &said, context) {
                 return value;
             }
-        } else if let Some(list) = self.entities.get(entity) {
-            for forms in &list.values {
-                if forms.iter().any(|form| words(form) == said) {
-                    return Value::String(forms[0].clone());
-                }
-            }
+        } else if let Some(value) = self.canonical.get(&(entity.to_owned(), said.join(" "))) {
+            return Value::String(value.clone());
         }
         Value::String(raw.to_owned())
     }
@@ -431,31 +454,52 @@ fn gold_labels(
     labels
 }
 
-/// Known entity values: the dataset's lists, and the slot values of its examples.
+/// Known entity values: the slot values of the examples, counted, and the values of the
+/// dataset's lists that no example has (always known). A listed value an example has counts as
+/// the example's: a loader may list every value its examples have, and those must not always
+/// be known, or the model would learn to trust the gazetteer blindly.
 fn gazetteer(dataset: &Dataset) -> Gazetteer {
     let mut gazetteer = Gazetteer::default();
-    for (name, entity) in &dataset.entities {
-        for forms in &entity.values {
-            for form in forms {
-                gazetteer.add(name, &words(form), u32::MAX);
-            }
-        }
-    }
     for example in &dataset.examples {
         for slot in &example.slots {
             gazetteer.add(&slot.entity, &words(slot.value(&example.text)), 1);
         }
     }
+    for (name, entity) in &dataset.entities {
+        for forms in &entity.values {
+            for form in forms {
+                let said = words(form);
+                if !gazetteer.contains(name, &said) {
+                    gazetteer.add(name, &said, u32::MAX);
+                }
+            }
+        }
+    }
     gazetteer
 }
 
-/// Sentences of no intent: [`negatives::SENTENCES`], and noise made of their words, about as
-/// many in all as a fifth of the examples (at least the written ones).
-fn none_sentences(seed: u64, examples: usize) -> Vec<String> {
+/// Sentences of no intent: [`negatives::SENTENCES`] but those too close to an example (half
+/// their distinct words or more shared with it), and noise made of their words, about as many
+/// in all as a fifth of the examples (at least the written ones).
+fn none_sentences(seed: u64, examples: &[Example]) -> Vec<String> {
+    let example_words: Vec<BTreeSet<String>> = examples
+        .iter()
+        .map(|e| words(&e.text).into_iter().collect())
+        .collect();
+    let close = |sentence: &str| {
+        let mine: BTreeSet<String> = words(sentence).into_iter().collect();
+        example_words.iter().any(|theirs| {
+            let shared = mine.intersection(theirs).count();
+            let all = mine.union(theirs).count();
+            all > 0 && 2 * shared >= all
+        })
+    };
     let mut out: Vec<String> = negatives::SENTENCES
         .iter()
+        .filter(|s| !close(s))
         .map(|s| (*s).to_owned())
         .collect();
+    let examples = examples.len();
     let vocabulary: Vec<&str> = negatives::SENTENCES
         .iter()
         .flat_map(|s| s.split(' '))

@@ -218,6 +218,7 @@ impl Model {
             classifier,
             fillers,
             gazetteer: file.gazetteer,
+            canonical: super::canonical(&file.entities),
             entities: file.entities,
         })
     }

@@ -1,10 +1,11 @@
 //! Sentences that belong to no intent: what the classifier learns "none" from, so that a
 //! trained model runs after the templates without claiming every sentence they missed.
 //!
-//! Written for hark: small talk, remarks and requests far from any skill a device would be
-//! trained on. Kept away from the domains custom skills usually cover (music, weather, food,
-//! books, films, timers), where a "none" example would contradict an author's own examples.
-//! Noise sentences, random runs of these sentences' words, are added when training.
+//! Written for hark: small talk, remarks, general questions, and requests of the everyday
+//! assistant skills (alarms, calendar, lights, lists, news, transport...) that a custom skill's
+//! model must leave alone. A sentence too close to one of the author's own examples is left
+//! out when training ([`crate::trained::Model::train`]), so an author who does train a lights
+//! skill is not contradicted; noise sentences, random runs of these sentences' words, are added.
 
 /// Sentences of no intent.
 pub(crate) const SENTENCES: &[&str] = &[
@@ -133,6 +134,82 @@ pub(crate) const SENTENCES: &[&str] = &[
     "asdf qwerty",
     "hmm",
     "um well you know",
+    // Requests of other kinds of skills: a custom skill's model must leave them alone.
+    "wake me up at six tomorrow",
+    "set an alarm for half past seven",
+    "cancel my morning alarm",
+    "set a timer for ten minutes",
+    "how much time is left on the timer",
+    "remind me to water the plants tonight",
+    "what's on my calendar today",
+    "add a meeting with anna on friday at three",
+    "when is my next appointment",
+    "move my dentist appointment to monday",
+    "do i have any new emails",
+    "read my latest email",
+    "reply to john saying i'll be there",
+    "send a message to my wife",
+    "turn on the kitchen lights",
+    "switch off the lights in the bedroom",
+    "dim the living room lights to thirty percent",
+    "make the lights blue",
+    "set the thermostat to twenty degrees",
+    "is the front door locked",
+    "start the robot vacuum",
+    "turn the volume up",
+    "make it louder",
+    "volume down a bit",
+    "mute the speaker",
+    "add eggs to my shopping list",
+    "what's on my to do list",
+    "remove milk from the list",
+    "clear my shopping list",
+    "create a new list called packing",
+    "what time is it",
+    "what's the date today",
+    "what day of the week is christmas",
+    "how many days until my birthday",
+    "what time is it in tokyo",
+    "give me the latest news",
+    "any news about the economy",
+    "when is the next train to the city centre",
+    "book me a taxi for eight am",
+    "how is the traffic to work",
+    "how long is the bus ride to the airport",
+    "how do i make pancakes",
+    "how long do i boil an egg",
+    "convert two cups to millilitres",
+    "what can i cook with chicken and rice",
+    "post a status update saying i'm on holiday",
+    "tell my followers i'm running a marathon",
+    "what's my friend's latest post",
+    "set my status to busy",
+    "what's twenty three times seven",
+    "how many ounces in a pound",
+    "spell the word rhythm",
+    "define the word serendipity",
+    "what is the exchange rate from euro to dollar",
+    "who is the president of france",
+    "how old is the queen",
+    "what's the population of canada",
+    "stop",
+    "pause",
+    "cancel that",
+    "repeat",
+    "what can you do",
+    "help me",
+    "turn off",
+    "go to sleep",
+    "wake up",
+    "louder please",
+    "next one",
+    "ignore that",
+    "i said no",
+    "yes please do",
+    "that's right",
+    "exactly",
+    "not now",
+    "later",
 ];
 
 #[cfg(test)]

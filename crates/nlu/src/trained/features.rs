@@ -70,6 +70,10 @@ impl FeatureIndex {
     }
 }
 
+/// A value found in a sentence: its length in words, its entities with their counts, and the
+/// value.
+type Found<'g> = (usize, &'g [(u32, u32)], String);
+
 /// Known entity values, as token sequences.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Gazetteer {
@@ -110,8 +114,7 @@ impl Gazetteer {
         let mut out = vec![Vec::new(); words.len()];
         let mut key = String::new();
         let mut probe = String::new();
-        // (words, the entities and counts of that value, the value).
-        let mut found: Vec<(usize, &[(u32, u32)], String)> = Vec::new();
+        let mut found: Vec<Found<'_>> = Vec::new();
         for start in 0..words.len() {
             // The values starting here, shortest first: the key grows a word at a time and
             // stops when no value starts with it.

@@ -25,6 +25,7 @@ mod logreg;
 mod model_file;
 mod negatives;
 mod optimize;
+mod places;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{Duration, Instant};
@@ -473,6 +474,14 @@ fn gazetteer(dataset: &Dataset) -> Gazetteer {
                     gazetteer.add(name, &said, u32::MAX);
                 }
             }
+        }
+    }
+    for (entity, names) in [
+        (places::COUNTRY, places::COUNTRIES),
+        (places::US_STATE, places::US_STATES),
+    ] {
+        for name in names {
+            gazetteer.add(entity, &words(name), u32::MAX);
         }
     }
     gazetteer

@@ -22,6 +22,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context as _, Result};
 use clap::Args;
+use hark_nlu::random::Rng;
 use hark_nlu::trained::data::{self, Dataset, Example};
 use hark_nlu::trained::eval;
 use hark_nlu::trained::{Model, TrainOptions};
@@ -135,20 +136,10 @@ fn split(dir: &Path, intent: &str, dev: bool) -> Result<Split> {
     })
 }
 
-/// `size` sentences of the pool, drawn by a seeded shuffle (splitmix64).
+/// `size` sentences of the pool, drawn by a seeded shuffle.
 fn draw(pool: &[Example], size: Option<usize>, seed: u64) -> Dataset {
     let mut order: Vec<usize> = (0..pool.len()).collect();
-    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x6861_726b;
-    let mut next = || {
-        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    };
-    for i in (1..order.len()).rev() {
-        order.swap(i, (next() % (i as u64 + 1)) as usize);
-    }
+    Rng::new(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x6861_726b).shuffle(&mut order);
     let take = size.unwrap_or(pool.len()).min(pool.len());
     Dataset {
         examples: order[..take].iter().map(|&i| pool[i].clone()).collect(),

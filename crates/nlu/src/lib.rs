@@ -17,6 +17,7 @@ pub mod grammar;
 pub mod jsgf;
 pub mod lm;
 pub mod matcher;
+pub mod random;
 pub mod template;
 pub mod text;
 pub mod trained;

@@ -27,6 +27,7 @@ use std::fmt::Write as _;
 
 use crate::grammar::Source;
 use crate::jsgf::{Jsgf, Node, PUBLIC_RULE};
+use crate::random::{least_taken, Rng};
 use crate::Error;
 
 /// The sentence start and end markers of the ARPA format.
@@ -97,27 +98,6 @@ pub fn build_from_rules(
     Ok(Counts::new(vocabulary, &sentences).arpa())
 }
 
-/// splitmix64: small, seeded, and the same on every platform.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn coin(&mut self, p: f64) -> bool {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
-    }
-}
-
 /// Deeper than any grammar export writes: a guard against recursive rules.
 const MAX_DEPTH: usize = 200;
 
@@ -134,7 +114,7 @@ impl<'a> Sampler<'a> {
     fn new(rules: &'a BTreeMap<String, Node>, seed: u64) -> Self {
         Sampler {
             rules,
-            rng: Rng(seed),
+            rng: Rng::new(seed),
             taken: HashMap::new(),
             viable: HashMap::new(),
         }
@@ -176,14 +156,7 @@ impl<'a> Sampler<'a> {
             .entry(node as *const Node)
             .or_insert_with(|| vec![0; size]);
         let pick = if explore {
-            let mut best = choices[offset];
-            for i in 0..choices.len() {
-                let c = choices[(offset + i) % choices.len()];
-                if taken[c] < taken[best] {
-                    best = c;
-                }
-            }
-            best
+            least_taken(taken, choices, offset)
         } else {
             random
         };

@@ -33,6 +33,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::entity::EntityKind;
 use crate::grammar::{Grammar, RangeList, SlotList};
+use crate::random::{least_taken, Rng};
 use crate::template::Expr;
 
 use super::data::{Dataset, Entity, Example, SlotSpan};
@@ -42,7 +43,7 @@ use super::data::{Dataset, Entity, Example, SlotSpan};
 pub fn examples(grammar: &Grammar, per_intent: usize, seed: u64) -> Vec<Example> {
     let mut out = Vec::new();
     for (intent, groups) in &grammar.intents {
-        let mut sampler = Sampler::new(grammar, seed ^ fnv1a(intent.as_bytes()));
+        let mut sampler = Sampler::new(grammar, seed ^ super::features::hash(intent.as_str()));
         let mut templates: Vec<&Expr> = groups
             .iter()
             .flat_map(|g| g.sentences.iter().map(|(_, expr)| expr))
@@ -220,7 +221,7 @@ impl<'g> Sampler<'g> {
     fn new(grammar: &'g Grammar, seed: u64) -> Self {
         Sampler {
             grammar,
-            rng: Rng(seed),
+            rng: Rng::new(seed),
             taken: HashMap::new(),
             viable: HashMap::new(),
         }
@@ -262,14 +263,7 @@ impl<'g> Sampler<'g> {
         let offset = self.rng.below(choices.len());
         let taken = self.taken.entry(node).or_insert_with(|| vec![0; size]);
         let pick = if explore {
-            let mut best = choices[offset];
-            for i in 0..choices.len() {
-                let c = choices[(offset + i) % choices.len()];
-                if taken[c] < taken[best] {
-                    best = c;
-                }
-            }
-            best
+            least_taken(taken, choices, offset)
         } else {
             random
         };
@@ -543,55 +537,14 @@ fn wildcard_pool(list: &str, slot: &str) -> &'static [&'static str] {
         .unwrap_or(ANYTHING)
 }
 
-/// FNV-1a: a stable hash of an intent's name, to give each intent its own stream.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
-}
-
-/// splitmix64, as in [`crate::lm`]: small, seeded, and the same on every platform.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (`n` > 0).
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    /// A number in `from..=to`.
-    fn between(&mut self, from: u64, to: u64) -> u64 {
-        from + self.next() % (to - from + 1)
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            let j = self.below(i + 1);
-            items.swap(i, j);
-        }
-    }
-}
-
 /// Phrases of the built-in entity kinds, as people say them.
 ///
 /// Every shape here is one hark's entity parser reads; the tests below draw thousands and parse
 /// each. Phrases never start with a connector ("at 7", "on monday"), which templates write
 /// themselves, so that the slot's span is the same as the matcher's.
 mod phrase {
-    use super::Rng;
     use crate::entity::EntityKind;
+    use crate::random::Rng;
 
     const WEEKDAYS: &[&str] = &[
         "monday",
@@ -953,7 +906,7 @@ mod tests {
         let ctx = Context {
             now: "2026-11-25T08:00:00+01:00[Europe/Paris]".parse().unwrap(),
         };
-        let mut rng = Rng(7);
+        let mut rng = Rng::new(7);
         for kind in EntityKind::ALL {
             let mut failed = BTreeSet::new();
             for _ in 0..3000 {

@@ -33,6 +33,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::entity::{self, EntityKind};
+use crate::random::Rng;
 use crate::text::words;
 use crate::Error;
 use crf::{Crf, Sequence};
@@ -515,20 +516,12 @@ fn none_sentences(seed: u64, examples: &[Example]) -> Vec<String> {
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let mut rng = seed;
-    let mut next = || {
-        // splitmix64
-        rng = rng.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = rng;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        (z ^ (z >> 31)) as usize
-    };
+    let mut rng = Rng::new(seed);
     let noise = (examples / 5).saturating_sub(out.len());
     for _ in 0..noise {
-        let len = 2 + next() % 7;
+        let len = 2 + rng.below(7);
         let sentence: Vec<&str> = (0..len)
-            .map(|_| vocabulary[next() % vocabulary.len()])
+            .map(|_| vocabulary[rng.below(vocabulary.len())])
             .collect();
         out.push(sentence.join(" "));
     }
@@ -554,14 +547,7 @@ fn augment(examples: &[&Example], copies: usize, seed: u64) -> Vec<Example> {
         list.sort_unstable();
         list.dedup();
     }
-    let mut rng = seed ^ 0x6175_676d;
-    let mut next = move || {
-        rng = rng.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = rng;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        (z ^ (z >> 31)) as usize
-    };
+    let mut rng = Rng::new(seed ^ 0x6175_676d);
     let mut out = Vec::new();
     for example in examples {
         if example.slots.is_empty() {
@@ -574,7 +560,7 @@ fn augment(examples: &[&Example], copies: usize, seed: u64) -> Vec<Example> {
             for slot in &example.slots {
                 text.push_str(&example.text[at..slot.start]);
                 let choices = &values[slot.entity.as_str()];
-                let value = choices[next() % choices.len()];
+                let value = choices[rng.below(choices.len())];
                 let start = text.len();
                 text.push_str(value);
                 slots.push(SlotSpan {

@@ -388,11 +388,17 @@ impl Grammar {
 
 /// Every grammar file at `path`, in a stable order.
 fn grammar_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
-    let meta = fs::metadata(path).map_err(|e| Error::Io {
-        path: path.to_owned(),
-        error: e,
-    })?;
-    if !meta.is_dir() {
+    yaml_and_json_files(path, "no .yaml, .yml or .json grammar files in this folder")
+}
+
+/// `path` itself when it is a file, else every `.yaml`, `.yml` and `.json` file in the folder
+/// and its subfolders, sorted; the error `none` when there is none.
+pub(crate) fn yaml_and_json_files(path: &Path, none: &str) -> Result<Vec<PathBuf>, Error> {
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |error| Error::Io { path, error }
+    };
+    if !fs::metadata(path).map_err(io(path))?.is_dir() {
         return Ok(vec![path.to_owned()]);
     }
     let mut files = Vec::new();
@@ -404,16 +410,8 @@ fn grammar_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
         if !seen.insert(fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone())) {
             continue;
         }
-        let entries = fs::read_dir(&dir).map_err(|e| Error::Io {
-            path: dir.clone(),
-            error: e,
-        })?;
-        for entry in entries {
-            let entry = entry.map_err(|e| Error::Io {
-                path: dir.clone(),
-                error: e,
-            })?;
-            let p = entry.path();
+        for entry in fs::read_dir(&dir).map_err(io(&dir))? {
+            let p = entry.map_err(io(&dir))?.path();
             if p.is_dir() {
                 dirs.push(p);
             } else if p
@@ -430,14 +428,15 @@ fn grammar_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
                 file: path.to_owned(),
                 line: None,
             },
-            message: "no .yaml, .yml or .json grammar files in this folder".to_string(),
+            message: none.to_string(),
         });
     }
     files.sort();
     Ok(files)
 }
 
-fn read_file(path: &Path) -> Result<String, Error> {
+/// A file's bytes, refused past [`MAX_FILE_BYTES`] from its size alone.
+pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
     let io = |error| Error::Io {
         path: path.to_owned(),
         error,
@@ -452,7 +451,11 @@ fn read_file(path: &Path) -> Result<String, Error> {
             message: format!("file is larger than {MAX_FILE_BYTES} bytes"),
         });
     }
-    let bytes = fs::read(path).map_err(io)?;
+    fs::read(path).map_err(io)
+}
+
+fn read_file(path: &Path) -> Result<String, Error> {
+    let bytes = read_bytes(path)?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;

@@ -23,7 +23,6 @@ mod yaml;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt;
-use std::fs;
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 
@@ -31,7 +30,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::entity::EntityKind;
-use crate::grammar::{Source, MAX_FILE_BYTES};
+use crate::grammar::Source;
 use crate::Error;
 
 /// One annotated sentence.
@@ -263,56 +262,14 @@ impl Format {
 
 /// The data files at `path`: the file itself, or those in the folder and below it, sorted.
 fn data_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
-    let io = |path: &Path| {
-        let path = path.to_owned();
-        move |error| Error::Io { path, error }
-    };
-    if !fs::metadata(path).map_err(io(path))?.is_dir() {
-        return Ok(vec![path.to_owned()]);
-    }
-    let mut files = Vec::new();
-    let mut dirs = vec![path.to_owned()];
-    // Folders already read, by their real path: a link back up the tree would otherwise make
-    // the walk endless.
-    let mut seen = HashSet::new();
-    while let Some(dir) = dirs.pop() {
-        if !seen.insert(fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone())) {
-            continue;
-        }
-        for entry in fs::read_dir(&dir).map_err(io(&dir))? {
-            let entry = entry.map_err(io(&dir))?.path();
-            if entry.is_dir() {
-                dirs.push(entry);
-            } else if Format::of(&entry).is_some() {
-                files.push(entry);
-            }
-        }
-    }
-    if files.is_empty() {
-        return Err(invalid(
-            path,
-            None,
-            "no .json, .yaml or .yml training data in this folder",
-        ));
-    }
-    files.sort();
-    Ok(files)
+    crate::grammar::yaml_and_json_files(
+        path,
+        "no .json, .yaml or .yml training data in this folder",
+    )
 }
 
 fn read_file(path: &Path) -> Result<String, Error> {
-    let io = |error| Error::Io {
-        path: path.to_owned(),
-        error,
-    };
-    let len = fs::metadata(path).map_err(io)?.len();
-    if len > MAX_FILE_BYTES {
-        return Err(invalid(
-            path,
-            None,
-            &format!("the file is larger than {MAX_FILE_BYTES} bytes"),
-        ));
-    }
-    Ok(decode(fs::read(path).map_err(io)?))
+    Ok(decode(crate::grammar::read_bytes(path)?))
 }
 
 /// A file's bytes as text. Files should be UTF-8, but datasets gathered from the web are not

@@ -1094,7 +1094,8 @@ fn spoken(token: &str) -> Option<Vec<String>> {
     None
 }
 
-const ONES: [&str; 20] = [
+/// Number words below twenty.
+pub(crate) const ONES: [&str; 20] = [
     "zero",
     "one",
     "two",
@@ -1116,7 +1117,8 @@ const ONES: [&str; 20] = [
     "eighteen",
     "nineteen",
 ];
-const TENS: [&str; 10] = [
+/// The tens' words, by ten (the first two empty).
+pub(crate) const TENS: [&str; 10] = [
     "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
 ];
 

@@ -585,31 +585,7 @@ mod phrase {
 
     /// `n` in words: "twenty five", "one hundred and five", "two thousand three hundred".
     pub(super) fn words(n: u64) -> String {
-        const SMALL: [&str; 20] = [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-        ];
-        const TENS: [&str; 10] = [
-            "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-        ];
+        use crate::jsgf::{ONES as SMALL, TENS};
         match n {
             0..=19 => SMALL[n as usize].to_string(),
             20..=99 => match n % 10 {

@@ -11,8 +11,11 @@
 mod clock;
 mod household;
 mod intent;
+pub mod lists;
+pub mod media;
 mod names;
 pub mod skill;
+pub mod weather;
 
 pub use clock::{Clock, ManualClock, OffsetClock, SystemClock};
 pub use household::{Device, Household, Location};

@@ -9,6 +9,9 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use crate::lists::{ListEffect, ListView};
+use crate::media::{MediaEffect, MediaMatch, PlayerView};
+use crate::weather::WeatherReport;
 use crate::{Device, DeviceId, Household, Intent, IntentName, SessionId, SlotName};
 
 /// How long "snooze" lasts when no length is said: 9 minutes, the length most alarm clocks
@@ -48,6 +51,14 @@ pub struct Turn<'a> {
     /// The household's devices, for a request that names one ("set a timer
     /// on the kitchen speaker"); the runtime reads them only then.
     pub devices: &'a [Device],
+    /// The household's lists, for the list skill.
+    pub lists: &'a [ListView],
+    /// The turn's device's player, for the media and volume skills.
+    pub player: Option<&'a PlayerView>,
+    /// What the music library holds that matches the request, best first.
+    pub media: &'a [MediaMatch],
+    /// The weather for the place and days asked about.
+    pub weather: Option<&'a WeatherReport>,
 }
 
 /// The intent the runtime hands to the skills, never the grammar, to tell
@@ -264,6 +275,10 @@ pub enum Effect {
         /// Seconds to add.
         seconds: i64,
     },
+    /// Change a list.
+    List(ListEffect),
+    /// Change the device's player or a playlist.
+    Media(MediaEffect),
 }
 
 /// Why a skill could not answer; the user hears a short apology, the log
@@ -297,6 +312,14 @@ pub struct Needs {
     pub ringing: bool,
     /// [`Turn::devices`].
     pub devices: bool,
+    /// [`Turn::lists`].
+    pub lists: bool,
+    /// [`Turn::player`].
+    pub player: bool,
+    /// [`Turn::media`]: a search of the library for the intent's slots.
+    pub media: bool,
+    /// [`Turn::weather`]: the forecast for the intent's place and date.
+    pub weather: bool,
 }
 
 /// A skill: turns intents into outcomes.

@@ -13,9 +13,12 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use hark_core::lists::ListView;
+use hark_core::media::{MediaMatch, PlayerView};
 use hark_core::skill::{
     self, Effect, Expect, Next, Outcome, RingingView, ScheduledView, Skill, TimerView, Turn,
 };
+use hark_core::weather::WeatherReport;
 use hark_core::{Clock, Device, Household, Intent, IntentName, SessionId, SlotName};
 use hark_nlu::entity::{self, EntityKind};
 use hark_nlu::trained::Model as TrainedModel;
@@ -146,6 +149,14 @@ pub struct State {
     pub ringing: Vec<RingingView>,
     /// The household's devices.
     pub devices: Vec<Device>,
+    /// The household's lists.
+    pub lists: Vec<ListView>,
+    /// The device's player.
+    pub player: Option<PlayerView>,
+    /// What the music library holds that matches the request.
+    pub media: Vec<MediaMatch>,
+    /// The weather asked about.
+    pub weather: Option<WeatherReport>,
 }
 
 /// "february 30th" as written: "February 30th".
@@ -404,6 +415,10 @@ impl Assistant {
             scheduled: &state.scheduled,
             ringing: &state.ringing,
             devices: &state.devices,
+            lists: &state.lists,
+            player: state.player.as_ref(),
+            media: &state.media,
+            weather: state.weather.as_ref(),
         };
         let started = Instant::now();
         let outcome = skill.handle(&turn);
@@ -477,6 +492,10 @@ impl Assistant {
             scheduled: &[],
             ringing: &[],
             devices: &[],
+            lists: &[],
+            player: None,
+            media: &[],
+            weather: None,
         };
         match skill.handle(&turn) {
             Ok(outcome) if !outcome.speech.is_empty() => Some(outcome.speech),

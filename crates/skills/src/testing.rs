@@ -1,7 +1,10 @@
 //! Test fixtures: a household in a given zone, and turns built by hand at a
 //! fixed instant, so no test reads the wall clock.
 
+use hark_core::lists::ListView;
+use hark_core::media::{MediaMatch, PlayerView};
 use hark_core::skill::{Outcome, Skill, Turn};
+use hark_core::weather::WeatherReport;
 use hark_core::{Device, DeviceId, Household, HouseholdId, Intent, IntentName, SessionId};
 use jiff::Timestamp;
 use serde_json::Value;
@@ -28,6 +31,14 @@ pub(crate) struct Home {
     household: Household,
     devices: Vec<Device>,
     session: SessionId,
+    /// The household's lists, for list turns.
+    pub(crate) lists: Vec<ListView>,
+    /// The kitchen's player, for media turns.
+    pub(crate) player: Option<PlayerView>,
+    /// What the library holds that matches, for media turns.
+    pub(crate) media: Vec<MediaMatch>,
+    /// The weather found, for weather turns.
+    pub(crate) weather: Option<WeatherReport>,
 }
 
 impl Home {
@@ -55,6 +66,10 @@ impl Home {
                 created_at,
             },
             session: SessionId::new("s1"),
+            lists: Vec::new(),
+            player: None,
+            media: Vec::new(),
+            weather: None,
         }
     }
 
@@ -82,6 +97,10 @@ impl Home {
             scheduled: &[],
             ringing: &[],
             devices: &self.devices,
+            lists: &self.lists,
+            player: self.player.as_ref(),
+            media: &self.media,
+            weather: self.weather.as_ref(),
         }
     }
 }

@@ -65,6 +65,10 @@ fn conversation(zone: &str, now: &str, sentences: &[&str]) -> String {
             scheduled: &[],
             ringing: &[],
             devices: &devices,
+            lists: &[],
+            player: None,
+            media: &[],
+            weather: None,
         };
         let answer = skill.handle(&turn).unwrap();
         let effects = if answer.effects.is_empty() {

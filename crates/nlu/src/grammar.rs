@@ -354,6 +354,34 @@ impl Grammar {
         self.check()
     }
 
+    /// Replaces the phrases of list `name` with `values`, each said as written
+    /// and standing for itself: names a skill learns at run time, such as the
+    /// albums and artists of the music library. The text is taken literally
+    /// (no template syntax), so a title with brackets or a `|` is just words.
+    /// Values that normalize to no words are left out, and each phrase once.
+    pub fn set_dynamic_values<I, S>(&mut self, name: &str, values: I)
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let mut seen = HashSet::new();
+        let list = values
+            .into_iter()
+            .map(Into::into)
+            .filter(|value| {
+                let words = crate::text::words(value);
+                !words.is_empty() && seen.insert(words)
+            })
+            .map(|value| ListValue {
+                input: Expr::Text(value.clone()),
+                input_text: value.clone(),
+                output: Value::String(value),
+                context: Map::new(),
+            })
+            .collect();
+        self.lists.insert(name.to_string(), SlotList::Values(list));
+    }
+
     /// The number of sentence templates.
     pub fn template_count(&self) -> usize {
         self.intents

@@ -1,6 +1,7 @@
 //! Integration tests of hark-nlu, compiled into one binary.
 
 mod corpus;
+mod dynamic_values;
 mod features;
 mod home_assistant;
 mod jsgf;

@@ -10,7 +10,7 @@
 //! the sentence is parsed and the intent goes to the skill that handles it.
 //! Nothing understood gets a polite answer and no intent, never an error.
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use hark_core::lists::ListView;
@@ -96,7 +96,9 @@ pub struct Timings {
 
 /// The pipeline: parser, sessions, skills.
 pub struct Assistant {
-    matcher: Matcher,
+    /// The compiled templates; replaced whole when the names skills learn at
+    /// run time change (see [`Assistant::replace_matcher`]).
+    matcher: RwLock<Arc<Matcher>>,
     /// Models trained from examples, asked when no template matches.
     trained: Vec<TrainedModel>,
     skills: Vec<Box<dyn Skill>>,
@@ -189,7 +191,7 @@ impl Assistant {
         session_timeout: SignedDuration,
     ) -> Self {
         Self {
-            matcher,
+            matcher: RwLock::new(Arc::new(matcher)),
             trained: Vec::new(),
             skills,
             sessions: Sessions::new(session_timeout),
@@ -206,9 +208,28 @@ impl Assistant {
         self
     }
 
+    /// The templates in use now.
+    pub fn matcher(&self) -> Arc<Matcher> {
+        // A poisoned lock still holds a whole matcher: a swap is one store.
+        self.matcher
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Puts `matcher` in place for the turns that start from now on (turns
+    /// already parsing finish with the one they took).
+    pub fn replace_matcher(&self, matcher: Matcher) {
+        *self
+            .matcher
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(matcher);
+    }
+
     /// What the templates, else the trained models, understand of `text`.
     fn parse(&self, text: &str, context: &ParseContext) -> Option<Intent> {
-        if let Some(found) = self.matcher.parse(text, context) {
+        let matcher = self.matcher();
+        if let Some(found) = matcher.parse(text, context) {
             return Some(found.intent);
         }
         self.trained

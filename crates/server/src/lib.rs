@@ -16,6 +16,7 @@ pub mod events;
 pub mod http;
 pub mod metrics;
 pub mod missed;
+pub mod names;
 mod phrases;
 mod random;
 
@@ -53,8 +54,13 @@ pub struct Server {
     pub scheduler: Scheduler,
     /// The devices' live event connections, fed by the scheduler.
     pub events: Arc<events::DeviceEvents>,
-    /// The voice pipeline, when `voice = true`.
-    pub voice: Option<Arc<hark_voice::Voice>>,
+    /// The voice pipeline, when `voice = true`; rebuilt with the grammar
+    /// when learned names change (see [`Server::voice`]).
+    voice: std::sync::RwLock<Option<Arc<hark_voice::Voice>>>,
+    /// The grammar as configured, before any names learned at run time.
+    grammar: Grammar,
+    /// How the voice pipeline was built, to build it again.
+    voice_config: Option<hark_voice::Config>,
 }
 
 /// What the first start created, to show the user once.
@@ -116,18 +122,21 @@ impl Server {
             grammar.extend(extra)?;
         }
         let matcher = Matcher::new(&grammar)?;
-        let voice = match config.voice {
-            false => None,
-            true => {
-                let intents = config.voice_intents.iter().cloned().collect();
-                let voice_config = hark_voice::Config {
-                    intents: (!config.voice_intents.is_empty()).then_some(intents),
-                    wyoming_asr: config.voice_wyoming_asr.clone(),
-                    wyoming_tts: config.voice_wyoming_tts.clone(),
-                    ..hark_voice::Config::default()
-                };
-                Some(Arc::new(hark_voice::Voice::new(&grammar, voice_config)?))
+        let voice_config = config.voice.then(|| {
+            let intents = config.voice_intents.iter().cloned().collect();
+            hark_voice::Config {
+                intents: (!config.voice_intents.is_empty()).then_some(intents),
+                wyoming_asr: config.voice_wyoming_asr.clone(),
+                wyoming_tts: config.voice_wyoming_tts.clone(),
+                ..hark_voice::Config::default()
             }
+        });
+        let voice = match &voice_config {
+            None => None,
+            Some(voice_config) => Some(Arc::new(hark_voice::Voice::new(
+                &grammar,
+                voice_config.clone(),
+            )?)),
         };
         let timeout =
             SignedDuration::from_secs(config.session_timeout_secs.clamp(1, 24 * 3600) as i64);
@@ -154,7 +163,9 @@ impl Server {
             clock,
             scheduler,
             events,
-            voice,
+            voice: std::sync::RwLock::new(voice),
+            grammar,
+            voice_config,
         };
         Ok((Arc::new(server), bootstrap))
     }

@@ -5,6 +5,7 @@
 
 mod alarms;
 mod devices;
+mod names;
 mod ringing;
 mod stream;
 mod timers;

@@ -73,6 +73,16 @@ pub(crate) fn start_with(name: &str, configure: impl FnOnce(&mut Config)) -> Run
 }
 
 impl Running {
+    /// The server itself.
+    pub(crate) fn server(&self) -> &Arc<Server> {
+        &self.server
+    }
+
+    /// Runs `future` on the server's runtime.
+    pub(crate) fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        self.runtime.block_on(future)
+    }
+
     /// The server's address, `http://127.0.0.1:PORT`.
     pub(crate) fn url(&self) -> &str {
         &self.url
@@ -248,7 +258,7 @@ fn a_cancelled_timer_never_rings() {
     assert!(events.recv_timeout(Duration::from_millis(300)).is_err());
 }
 
-fn say(r: &Running, text: &str, session: Option<&str>) -> Value {
+pub(crate) fn say(r: &Running, text: &str, session: Option<&str>) -> Value {
     say_on(r, "default", text, session)
 }
 

@@ -47,7 +47,7 @@ pub(super) async fn converse(
     headers: &HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let Some(voice) = server.voice.clone() else {
+    let Some(voice) = server.voice() else {
         return Err(no_voice());
     };
     let device = speaking_device(server, caller, query.device.as_deref()).await?;

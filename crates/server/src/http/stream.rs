@@ -96,7 +96,7 @@ async fn run(
             },
             Some(report) = heard.recv() => match report {
                 Report::Event { event: Event::Heard { heard, timings }, .. } => {
-                    let (Some(voice), Some(done)) = (server.voice.clone(), turn.take()) else {
+                    let (Some(voice), Some(done)) = (server.voice(), turn.take()) else {
                         continue;
                     };
                     let spoken = listening::answer(
@@ -155,7 +155,7 @@ fn audio(
     turn: &mut Option<Turn>,
     reports: &mpsc::UnboundedSender<Report>,
 ) -> Result<Option<Value>, ApiError> {
-    let Some(voice) = server.voice.clone() else {
+    let Some(voice) = server.voice() else {
         return Err(no_voice());
     };
     let samples = listening::samples(bytes)?;
@@ -202,7 +202,7 @@ async fn request(
             session,
             request_id,
         } => {
-            let Some(voice) = server.voice.clone() else {
+            let Some(voice) = server.voice() else {
                 return Some(error(request_id, no_voice()));
             };
             if turn.is_some() {

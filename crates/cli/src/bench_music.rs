@@ -104,11 +104,12 @@ fn names(i: usize) -> (String, String, String, &'static str) {
         pick(NOUNS, album_no * 13 + album_no / 25),
         album_no
     );
+    // 15 × 25 × 25 = 9,375 distinct titles before they repeat.
     let title = format!(
         "{} the {} {}",
-        pick(VERBS, i * 5 + i / 15),
-        pick(NOUNS, i * 17 + 2),
-        i % 10 + 1
+        pick(VERBS, i),
+        pick(ADJECTIVES, i / VERBS.len()),
+        pick(NOUNS, i / (VERBS.len() * ADJECTIVES.len()))
     );
     (artist, album, title, pick(GENRES, artist_no))
 }

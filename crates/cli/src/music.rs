@@ -9,7 +9,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use clap::Subcommand;
 use hark_music::{ScanProgress, ScanReport};
 
@@ -47,8 +47,7 @@ pub fn run(settings: &Settings, command: MusicCommand) -> Result<()> {
         let household = admin::household(&store, household.as_deref()).await?;
         let mut bar = Bar::new(std::io::stderr().is_terminal());
         let report = hark_music::scan(&store, &household, &dir, |progress| bar.draw(progress))
-            .await
-            .with_context(|| format!("scanning {}", dir.display()))?;
+            .await?;
         bar.finish();
         anyhow::Ok(report)
     })?;

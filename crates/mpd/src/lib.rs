@@ -31,6 +31,9 @@ mod client;
 mod protocol;
 mod types;
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 pub use client::Client;
 pub use protocol::{Limits, Pair};
 pub use types::{Song, State, Status};

@@ -72,7 +72,8 @@ impl Client {
         Ok(client)
     }
 
-    /// The same client, sending `password` on every connection it opens.
+    /// The same client, sending `password` on every connection it opens (the connection open
+    /// now, if any, is closed: the next call opens one with the password).
     pub fn with_password(mut self, password: impl Into<String>) -> Client {
         self.password = Some(password.into());
         self.connection = None;
@@ -159,25 +160,28 @@ impl Client {
     }
 
     /// Adds songs at the end of the queue, in order, in as few command lists as MPD's limit on
-    /// their size allows. MPD runs a list's commands one by one: when one fails (an
-    /// [`MpdError::Ack`] whose `index` counts from the start of its list), the songs before it
-    /// stay added, and those after it are not. All arguments are checked before anything is
-    /// sent.
+    /// their size allows (each list within the client's timeout). MPD runs a list's commands
+    /// one by one: when one fails (an [`MpdError::Ack`] whose `index` is that URI's index in
+    /// `uris`), the songs before it stay added, and those after it are not. All arguments are
+    /// checked before anything is sent.
     pub async fn add_many<S: AsRef<str>>(&mut self, uris: &[S]) -> Result<()> {
         let mut lines = Vec::with_capacity(uris.len());
         for uri in uris {
             lines.push(protocol::command("add", &[uri.as_ref()])?);
         }
         let mut list = String::new();
-        for line in lines {
+        // The index in `uris` of the list's first song.
+        let mut first = 0;
+        for (index, line) in lines.iter().enumerate() {
             if !list.is_empty() && list.len() + line.len() > COMMAND_LIST_BYTES {
-                self.run_list(&list).await?;
+                self.run_list(&list, first).await?;
                 list.clear();
+                first = index;
             }
-            list.push_str(&line);
+            list.push_str(line);
         }
         if !list.is_empty() {
-            self.run_list(&list).await?;
+            self.run_list(&list, first).await?;
         }
         Ok(())
     }
@@ -261,16 +265,20 @@ impl Client {
     /// already has since the previous command on this connection), so it does not poll.
     pub async fn wait_for_update(&mut self, within: Duration) -> Result<()> {
         let deadline = Instant::now() + within;
+        let status = protocol::command("status", &[])?;
+        let idle = protocol::command("idle", &["update"])?;
         loop {
-            let line = protocol::command("status", &[])?;
-            let pairs = self.run_until(&line, deadline, true).await?;
+            let pairs = self.run_until(&status, deadline, within, true).await?;
             if Status::from_pairs(&pairs)?.updating_db.is_none() {
                 return Ok(());
             }
             // On the connection that just answered `status` (no reconnecting in between), so
-            // that the end of the update cannot fall between the two commands unseen.
-            let line = protocol::command("idle", &["update"])?;
-            self.run_until(&line, deadline, false).await?;
+            // that the end of the update cannot fall between the two commands unseen; if that
+            // connection is gone, `status` asks again on a new one.
+            match self.run_until(&idle, deadline, within, false).await {
+                Err(error) if protocol::is_unanswered(&error) => continue,
+                other => other?,
+            };
         }
     }
 
@@ -296,8 +304,26 @@ impl Client {
     }
 
     /// Sends any command with its arguments (quoted and escaped here) and returns the
-    /// answer's pairs: for what the typed methods do not cover.
+    /// answer's pairs: for what the typed methods do not cover. Commands that change how the
+    /// connection itself works (`idle`, `noidle`, `close`, command lists) and those that
+    /// answer with binary data (`albumart`, `readpicture`) are refused with
+    /// [`MpdError::InvalidArgument`].
     pub async fn command(&mut self, name: &str, args: &[&str]) -> Result<Vec<Pair>> {
+        const REFUSED: [&str; 8] = [
+            "idle",
+            "noidle",
+            "close",
+            "command_list_begin",
+            "command_list_ok_begin",
+            "command_list_end",
+            "albumart",
+            "readpicture",
+        ];
+        if REFUSED.contains(&name) {
+            return Err(MpdError::InvalidArgument(format!(
+                "`{name}` cannot be sent through Client::command"
+            )));
+        }
         self.request(name, args).await
     }
 
@@ -310,25 +336,43 @@ impl Client {
         self.run(&line).await
     }
 
-    async fn run_list(&mut self, commands: &str) -> Result<()> {
+    /// Runs `commands` as one command list; an ACK's index is counted from `first`.
+    async fn run_list(&mut self, commands: &str, first: usize) -> Result<()> {
         let list = format!("command_list_begin\n{commands}command_list_end\n");
-        self.run(&list).await.map(drop)
+        match self.run(&list).await {
+            Ok(_) => Ok(()),
+            Err(MpdError::Ack {
+                code,
+                index,
+                command,
+                message,
+            }) => Err(MpdError::Ack {
+                code,
+                index: index.saturating_add(u32::try_from(first).unwrap_or(u32::MAX)),
+                command,
+                message,
+            }),
+            Err(error) => Err(error),
+        }
     }
 
     /// Sends `text` (one command line, or a command list) and reads its answer, within the
     /// client's timeout.
     async fn run(&mut self, text: &str) -> Result<Vec<Pair>> {
-        self.run_until(text, Instant::now() + self.timeout, true)
+        let timeout = self.timeout;
+        self.run_until(text, Instant::now() + timeout, timeout, true)
             .await
     }
 
-    /// Sends `text` and reads its answer by `deadline`; `may_reconnect` allows opening a new
-    /// connection first (or once after an unanswered send). After any error but an ACK, the
-    /// connection is dropped: what is left unread on it would be taken for the next answer.
+    /// Sends `text` and reads its answer by `deadline` (at the end of `budget`, which a
+    /// timeout reports); `may_reconnect` allows opening a new connection first (or once after
+    /// an unanswered send). After any error but an ACK, the connection is dropped: what is left
+    /// unread on it would be taken for the next answer.
     async fn run_until(
         &mut self,
         text: &str,
         deadline: Instant,
+        budget: Duration,
         may_reconnect: bool,
     ) -> Result<Vec<Pair>> {
         let result = tokio::time::timeout_at(deadline, self.exchange(text, may_reconnect)).await;
@@ -342,12 +386,7 @@ impl Client {
             }
             Err(_) => {
                 self.connection = None;
-                let waited = deadline.saturating_duration_since(Instant::now());
-                Err(MpdError::Timeout(if may_reconnect {
-                    self.timeout
-                } else {
-                    waited
-                }))
+                Err(MpdError::Timeout(budget))
             }
         }
     }
@@ -362,12 +401,7 @@ impl Client {
                 self.connection = Some(self.open().await?);
                 false
             }
-            None => {
-                return Err(MpdError::Io(io::Error::new(
-                    io::ErrorKind::NotConnected,
-                    "the connection to MPD closed",
-                )))
-            }
+            None => return Err(protocol::unanswered(io::ErrorKind::NotConnected)),
         };
         let limits = self.limits;
         let connection = self.connection.as_mut().expect("connected above");

@@ -6,6 +6,24 @@
 //! `ACK [code@index] {command} message` line when the command failed. Several commands can go
 //! as one command list (`command_list_begin` ... `command_list_end`), answered once.
 //!
+//! ```no_run
+//! # async fn room() -> hark_mpd::Result<()> {
+//! use std::time::Duration;
+//! use hark_mpd::{Client, State};
+//!
+//! let mut mpd = Client::new("127.0.0.1:6600", Duration::from_secs(2)).with_password("secret");
+//! mpd.clear().await?;
+//! mpd.add_many(&["Jazz/Kind of Blue/01 So What.flac", "Jazz/Kind of Blue/02 Freddie Freeloader.flac"]).await?;
+//! mpd.play(None).await?;
+//! let status = mpd.status().await?;
+//! assert_eq!(status.state, State::Play);
+//! if let Some(song) = mpd.current_song().await? {
+//!     println!("{} by {:?}", song.file, song.artist);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! Decisions:
 //!
 //! - **Written from the protocol's documentation**, with only tokio underneath: the protocol

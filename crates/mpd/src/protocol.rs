@@ -154,9 +154,9 @@ fn parse_ack(rest: &str) -> Option<MpdError> {
     })
 }
 
-/// A private marker in the [`io::Error`] for a connection that closed or broke before a
-/// single byte of the answer came: the server never ran the command, so it may be sent again
-/// on a new connection.
+/// A private marker in the [`io::Error`] for a command that never reached the server or was
+/// never answered (the connection closed or broke before a single byte of the answer came):
+/// the server never ran it, so it may be sent again on a new connection.
 #[derive(Debug)]
 struct Unanswered;
 

@@ -23,7 +23,7 @@ pub enum State {
 }
 
 /// The player's state, from the `status` command.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Status {
     /// Playing, paused or stopped.
     pub state: State,
@@ -53,7 +53,7 @@ pub struct Status {
 }
 
 /// A song in the queue or the database.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Song {
     /// Its URI: a path relative to MPD's music directory, or a URL.
     pub file: String,

@@ -387,3 +387,91 @@ async fn an_argument_with_a_newline_is_refused_before_anything_is_sent() {
     client.ping().await.unwrap();
     assert_eq!(lines(&log), ["0: ping"]);
 }
+
+#[tokio::test]
+async fn an_ack_in_a_later_command_list_counts_from_the_first_song() {
+    let (address, _log) = serve(|mut peer| async move {
+        let mut lists = 0;
+        while let Some(line) = peer.line().await {
+            if line == "command_list_end" {
+                lists += 1;
+                if lists == 2 {
+                    peer.write("ACK [50@2] {add} No such song\n").await;
+                } else {
+                    peer.write("OK\n").await;
+                }
+            }
+        }
+    })
+    .await;
+    let mut client = Client::connect(&address, TIMEOUT).await.unwrap();
+    let uris: Vec<String> = (0..20_000)
+        .map(|i| format!("{i:05} a title long enough to need several lists.flac"))
+        .collect();
+    let error = client.add_many(&uris).await.unwrap_err();
+    let MpdError::Ack { index, .. } = error else {
+        panic!("{error:?}");
+    };
+    // The second list starts where the first one's bytes ran out.
+    let first_list = 512 * 1024 / (uris[0].len() + 7);
+    assert!(
+        (first_list..first_list + 2).contains(&(index as usize - 2)),
+        "index {index}, first list about {first_list} songs"
+    );
+}
+
+#[tokio::test]
+async fn waiting_for_an_update_idles_until_it_ends() {
+    let (address, log) = serve(|mut peer| async move {
+        peer.answer("updating_db: 3\nOK\n").await;
+        peer.answer("state: stop\nupdating_db: 3\nOK\n").await;
+        peer.answer("changed: update\nOK\n").await;
+        peer.answer("state: stop\nOK\n").await;
+    })
+    .await;
+    let mut client = Client::connect(&address, TIMEOUT).await.unwrap();
+    assert_eq!(client.update(Some("New Music")).await.unwrap(), 3);
+    client.wait_for_update(TIMEOUT).await.unwrap();
+    assert_eq!(
+        lines(&log),
+        [
+            r#"0: update "New Music""#,
+            "0: status",
+            r#"0: idle "update""#,
+            "0: status"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_update_that_never_ends_times_out_after_the_given_wait() {
+    let (address, _log) = serve(|mut peer| async move {
+        peer.answer("state: stop\nupdating_db: 3\nOK\n").await;
+        peer.line().await;
+        std::future::pending::<()>().await;
+    })
+    .await;
+    let mut client = Client::connect(&address, TIMEOUT).await.unwrap();
+    let within = Duration::from_millis(300);
+    let error = client.wait_for_update(within).await.unwrap_err();
+    assert!(
+        matches!(error, MpdError::Timeout(t) if t == within),
+        "{error:?}"
+    );
+    assert!(!client.is_connected(), "an idle connection is not reused");
+}
+
+#[tokio::test]
+async fn commands_that_would_desynchronize_the_connection_are_refused() {
+    let (address, log) = serve(|mut peer| async move {
+        peer.answer("OK\n").await;
+    })
+    .await;
+    let mut client = Client::connect(&address, TIMEOUT).await.unwrap();
+    for name in ["idle", "close", "command_list_begin", "albumart"] {
+        let error = client.command(name, &[]).await.unwrap_err();
+        assert!(matches!(error, MpdError::InvalidArgument(_)), "{error:?}");
+    }
+    client.command("ping", &[]).await.unwrap();
+    assert_eq!(lines(&log), ["0: ping"]);
+}

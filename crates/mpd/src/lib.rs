@@ -13,7 +13,7 @@
 //!
 //! let mut mpd = Client::new("127.0.0.1:6600", Duration::from_secs(2)).with_password("secret");
 //! mpd.clear().await?;
-//! mpd.add_many(&["Jazz/Kind of Blue/01 So What.flac", "Jazz/Kind of Blue/02 Freddie Freeloader.flac"]).await?;
+//! mpd.add_many(&["Jazz/So What.flac", "Jazz/Freddie Freeloader.flac"]).await?;
 //! mpd.play(None).await?;
 //! let status = mpd.status().await?;
 //! assert_eq!(status.state, State::Play);

@@ -447,3 +447,31 @@ async fn send(connection: &mut Connection, text: &str, limits: &Limits) -> Resul
     }
     protocol::read_response(&mut connection.stream, limits).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_send<T: Send>(_: &T) {}
+
+    /// The server drives a room's MPD from its tasks: the client and its calls must be `Send`.
+    #[test]
+    fn the_client_and_its_calls_can_move_between_threads() {
+        let mut client = Client::new("127.0.0.1:6600", Duration::from_secs(1));
+        is_send(&client);
+        {
+            let call = client.status();
+            is_send(&call);
+        }
+        {
+            let call = client.add_many(&["a.flac"]);
+            is_send(&call);
+        }
+        {
+            let call = client.wait_for_update(Duration::from_secs(1));
+            is_send(&call);
+        }
+        let call = client.reconnect();
+        is_send(&call);
+    }
+}

@@ -36,6 +36,8 @@
 mod db;
 mod error;
 mod migrate;
+// The music library (issue 7).
+mod music;
 mod postgres;
 mod schedule;
 mod sqlite;
@@ -45,6 +47,8 @@ mod types;
 
 pub use error::{Result, StoreError};
 pub use migrate::SCHEMA_VERSION;
+// The music library (issue 7).
+pub use music::{PlaylistRow, StoredFile, TrackRow, TRACK_BATCH};
 pub use postgres::POOL_SIZE as POSTGRES_POOL_SIZE;
 pub use schedule::{
     Firing, FiringId, FiringOutcome, ItemChange, ItemId, ItemKind, ItemState, NewItem, RingEnd,

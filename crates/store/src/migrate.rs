@@ -34,6 +34,16 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 4,
         sql: include_str!("../migrations/0004_ringing.sql"),
     },
+    // Reserved for the lists (0005_lists.sql); a placeholder on the music branch.
+    Migration {
+        version: 5,
+        sql: include_str!("../migrations/0005_reserved_lists.sql"),
+    },
+    // The music library.
+    Migration {
+        version: 6,
+        sql: include_str!("../migrations/0006_music.sql"),
+    },
 ];
 
 /// The schema version this code writes and reads.

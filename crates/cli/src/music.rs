@@ -46,8 +46,8 @@ pub fn run(settings: &Settings, command: MusicCommand) -> Result<()> {
         let store = admin::open(&config).await?;
         let household = admin::household(&store, household.as_deref()).await?;
         let mut bar = Bar::new(std::io::stderr().is_terminal());
-        let report = hark_music::scan(&store, &household, &dir, |progress| bar.draw(progress))
-            .await?;
+        let report =
+            hark_music::scan(&store, &household, &dir, |progress| bar.draw(progress)).await?;
         bar.finish();
         anyhow::Ok(report)
     })?;

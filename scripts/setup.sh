@@ -76,6 +76,13 @@ step_speech() {
 	apt_install pkg-config libpocketsphinx-dev pocketsphinx-en-us pocketsphinx libespeak-ng-dev espeak-ng sox
 }
 
+# hark-mpd's integration tests start a real Music Player Daemon (with a temporary configuration
+# of their own, on a free port) and play files they make with sox. Only the binary is needed: the
+# tests never use the system's mpd service.
+step_mpd() {
+	apt_install mpd
+}
+
 step_rust() {
 	if command -v cargo >/dev/null 2>&1 || [ -x "$HOME/.cargo/bin/cargo" ]; then
 		return 0
@@ -198,6 +205,7 @@ main() {
 	if [ "$purpose" = test ]; then
 		step_python_venv
 		step_postgres
+		step_mpd
 	fi
 	log "ready"
 }

@@ -36,6 +36,7 @@
 mod db;
 mod error;
 mod migrate;
+mod players;
 mod postgres;
 mod schedule;
 mod sqlite;
@@ -45,6 +46,7 @@ mod types;
 
 pub use error::{Result, StoreError};
 pub use migrate::SCHEMA_VERSION;
+pub use players::Player;
 pub use postgres::POOL_SIZE as POSTGRES_POOL_SIZE;
 pub use schedule::{
     Firing, FiringId, FiringOutcome, ItemChange, ItemId, ItemKind, ItemState, NewItem, RingEnd,

@@ -34,6 +34,21 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 4,
         sql: include_str!("../migrations/0004_ringing.sql"),
     },
+    // Reserved for the lists and the music library (0005, 0006); placeholders on the media
+    // branch.
+    Migration {
+        version: 5,
+        sql: include_str!("../migrations/0005_reserved_lists.sql"),
+    },
+    Migration {
+        version: 6,
+        sql: include_str!("../migrations/0006_reserved_music.sql"),
+    },
+    // Each device's player: queue, position, state, volume.
+    Migration {
+        version: 7,
+        sql: include_str!("../migrations/0007_players.sql"),
+    },
 ];
 
 /// The schema version this code writes and reads.

@@ -83,6 +83,12 @@ step_mpd() {
 	apt_install mpd
 }
 
+# The music library's tests and benchmark make tagged audio files: sox writes WAV, FLAC and Ogg
+# Vorbis, lame MP3 and opusenc (opus-tools) Opus.
+step_music() {
+	apt_install sox lame opus-tools
+}
+
 step_rust() {
 	if command -v cargo >/dev/null 2>&1 || [ -x "$HOME/.cargo/bin/cargo" ]; then
 		return 0
@@ -200,6 +206,7 @@ main() {
 	esac
 	step_build_tools
 	step_speech
+	step_music
 	step_rust
 	# Only the tests and benchmarks compare against hassil and use PostgreSQL.
 	if [ "$purpose" = test ]; then

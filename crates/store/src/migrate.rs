@@ -34,15 +34,15 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 4,
         sql: include_str!("../migrations/0004_ringing.sql"),
     },
-    // Reserved for the lists and the music library (0005, 0006); placeholders on the media
-    // branch.
+    // Reserved for the lists (0005_lists.sql); a placeholder on the music branch.
     Migration {
         version: 5,
         sql: include_str!("../migrations/0005_reserved_lists.sql"),
     },
+    // The music library.
     Migration {
         version: 6,
-        sql: include_str!("../migrations/0006_reserved_music.sql"),
+        sql: include_str!("../migrations/0006_music.sql"),
     },
     // Each device's player: queue, position, state, volume.
     Migration {

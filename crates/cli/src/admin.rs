@@ -66,7 +66,7 @@ fn block_on<T>(future: impl std::future::Future<Output = Result<T>>) -> Result<T
 }
 
 /// The store, with a first household created if it has none.
-async fn open(config: &Config) -> Result<Store> {
+pub(crate) async fn open(config: &Config) -> Result<Store> {
     let store = open_store(config).await?;
     if let Some(first) = bootstrap(config, &store, &SystemClock).await? {
         eprintln!(
@@ -77,7 +77,7 @@ async fn open(config: &Config) -> Result<Store> {
     Ok(store)
 }
 
-async fn household(store: &Store, chosen: Option<&str>) -> Result<HouseholdId> {
+pub(crate) async fn household(store: &Store, chosen: Option<&str>) -> Result<HouseholdId> {
     match chosen {
         Some(id) => {
             let id = HouseholdId::new(id);

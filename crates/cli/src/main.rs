@@ -11,6 +11,9 @@ mod bench;
 mod bench_nlu;
 mod bench_voice;
 mod logging;
+// The music library (issue 7).
+mod bench_music;
+mod music;
 mod nlu;
 mod nlu_trained;
 mod serve;
@@ -86,6 +89,9 @@ enum Command {
     /// Measure hark.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// The household's music library: scan a folder of audio files into it.
+    #[command(subcommand)]
+    Music(music::MusicCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -100,6 +106,8 @@ enum BenchCommand {
     Voice(bench_voice::VoiceBenchArgs),
     /// Mean slot F1 of the trained parser on the Snips 2017 benchmark's data, by training size.
     NluTrain(bench_nlu::NluTrainBench),
+    /// Scan, rescan and search speed of the music library on generated tagged files.
+    MusicScan(bench_music::MusicScanBench),
 }
 
 fn main() -> ExitCode {
@@ -128,6 +136,8 @@ fn main() -> ExitCode {
         Command::Bench(BenchCommand::VoiceSet(args)) => bench_voice::voice_set(args),
         Command::Bench(BenchCommand::Voice(args)) => bench_voice::voice(settings, args),
         Command::Bench(BenchCommand::NluTrain(args)) => bench_nlu::run(args),
+        Command::Music(command) => music::run(settings, command),
+        Command::Bench(BenchCommand::MusicScan(args)) => bench_music::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,6 +2,7 @@
 
 mod bench_voice;
 mod crash;
+mod music;
 mod nlu;
 mod nlu_trained;
 mod server;

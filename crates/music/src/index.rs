@@ -249,17 +249,23 @@ impl Index {
             let mut seen = HashSet::new();
             grams(&query).filter(|g| seen.insert(*g)).collect()
         };
-        let mut counts: HashMap<u32, u16> = HashMap::new();
+        let mut counts = vec![0u16; self.entries.len()];
+        let mut touched = Vec::new();
         for gram in &query_grams {
             if let Some(list) = self.trigrams.get(gram) {
                 for &i in list {
-                    *counts.entry(i).or_default() += 1;
+                    let count = &mut counts[i as usize];
+                    if *count == 0 {
+                        touched.push(i);
+                    }
+                    *count = count.saturating_add(1);
                 }
             }
         }
-        let mut candidates: Vec<(u32, u16)> = counts
+        let mut candidates: Vec<(u32, u16)> = touched
             .into_iter()
-            .filter(|(i, _)| allowed(&self.entries[*i as usize]))
+            .filter(|&i| allowed(&self.entries[i as usize]))
+            .map(|i| (i, counts[i as usize]))
             .collect();
         candidates.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         candidates.truncate(CANDIDATES);

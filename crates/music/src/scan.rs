@@ -8,7 +8,8 @@
 //! 3. Write in batches of [`hark_store::TRACK_BATCH`], each one transaction.
 //!
 //! Nothing in a folder stops a scan: a file with an audio extension that does not read as
-//! audio is counted in `skipped_corrupt`, any other file in `skipped_not_audio`, a file or
+//! audio is counted in `skipped_corrupt` (and remembered, so a rescan does not read it again
+//! until it changes), any other file in `skipped_not_audio`, a file or
 //! folder that cannot be opened (or whose name is not UTF-8) in `skipped_unreadable`, and a
 //! stored track under a folder that could not be read is kept rather than removed. Only a
 //! folder that does not exist, and a failing store, end a scan with an error.
@@ -35,9 +36,12 @@ pub struct ScanReport {
     pub updated: u64,
     /// Tracks whose file had not changed (not read).
     pub unchanged: u64,
+    /// Files opened and read this time: new and changed ones.
+    pub read: u64,
     /// Tracks removed because their file is gone.
     pub removed: u64,
-    /// Files with an audio extension that are not readable audio.
+    /// Files with an audio extension that are not readable audio (remembered with their size
+    /// and time, so that a rescan reads them again only once they change).
     pub skipped_corrupt: u64,
     /// Files that are not audio (by their extension).
     pub skipped_not_audio: u64,
@@ -99,13 +103,24 @@ pub async fn scan(
         .into_iter()
         .map(|file| (file.path.clone(), file))
         .collect();
+    let skipped: HashMap<String, StoredFile> = store
+        .music_skipped(household)
+        .await?
+        .into_iter()
+        .map(|file| (file.path.clone(), file))
+        .collect();
+    let same = |old: &StoredFile, file: &Found| old.size == file.size && old.mtime == file.mtime;
     let mut seen = HashSet::new();
     let mut to_read = Vec::new();
     for file in found {
         seen.insert(file.path.clone());
         match stored.get(&file.path) {
-            Some(old) if old.size == file.size && old.mtime == file.mtime => {
+            Some(old) if same(old, &file) => {
                 report.unchanged += 1;
+                done += 1;
+            }
+            None if skipped.get(&file.path).is_some_and(|old| same(old, &file)) => {
+                report.skipped_corrupt += 1;
                 done += 1;
             }
             old => to_read.push((file, old.map(|o| o.id.clone()))),
@@ -116,6 +131,9 @@ pub async fn scan(
     let now = jiff::Timestamp::now();
     // Stored tracks to remove: files gone, and changed files that no longer read as audio.
     let mut gone: Vec<String> = Vec::new();
+    // Files to remember as unreadable, and paths to forget as such.
+    let mut now_skipped = Vec::new();
+    let mut forget: Vec<String> = Vec::new();
     for chunk in to_read.chunks(TRACK_BATCH) {
         let jobs: Vec<(PathBuf, u64, i64)> = chunk
             .iter()
@@ -124,10 +142,14 @@ pub async fn scan(
         let results = tokio::task::spawn_blocking(move || read_all(jobs))
             .await
             .map_err(|e| Error::Invalid(format!("reading tags failed: {e}")))?;
+        report.read += chunk.len() as u64;
         let mut rows = Vec::with_capacity(chunk.len());
         for ((file, old), result) in chunk.iter().zip(results) {
             match result {
                 Ok(read) => {
+                    if skipped.contains_key(&file.path) {
+                        forget.push(file.path.clone());
+                    }
                     match old {
                         Some(_) => report.updated += 1,
                         None => report.added += 1,
@@ -137,6 +159,12 @@ pub async fn scan(
                 Err(_) => {
                     report.skipped_corrupt += 1;
                     gone.extend(old.clone());
+                    now_skipped.push(StoredFile {
+                        id: String::new(),
+                        path: file.path.clone(),
+                        size: file.size,
+                        mtime: file.mtime,
+                    });
                 }
             }
         }
@@ -152,6 +180,21 @@ pub async fn scan(
         if inside && !kept && !seen.contains(path) {
             gone.push(file.id.clone());
         }
+    }
+    for path in skipped.keys() {
+        let inside = Path::new(path).starts_with(&root);
+        let kept = unreadable_dirs
+            .iter()
+            .any(|d| Path::new(path).starts_with(d));
+        if inside && !kept && !seen.contains(path) {
+            forget.push(path.clone());
+        }
+    }
+    for batch in now_skipped.chunks(TRACK_BATCH) {
+        store.write_skipped(household, batch, &[]).await?;
+    }
+    for batch in forget.chunks(TRACK_BATCH) {
+        store.write_skipped(household, &[], batch).await?;
     }
     report.removed = gone.len() as u64;
     for batch in gone.chunks(TRACK_BATCH) {

@@ -35,6 +35,10 @@ both! {
         assert_eq!(report.skipped_corrupt, 3);
         assert_eq!(report.skipped_not_audio, 2);
         assert_eq!((report.updated, report.unchanged, report.removed), (0, 0, 0));
+        assert_eq!(report.read, 8);
+        // A rescan reads nothing: corrupt files are remembered, and still counted.
+        let again = fx.scan().await;
+        assert_eq!((again.read, again.unchanged, again.skipped_corrupt, again.skipped_not_audio), (0, 5, 3, 2));
 
         let all = fx.library.tracks(&fx.household, MediaKind::Library, "").await.unwrap();
         assert_eq!(all.len(), 5);
@@ -66,6 +70,7 @@ both! {
 
         let again = fx.scan().await;
         assert_eq!((again.added, again.updated, again.unchanged, again.removed), (0, 0, 3, 0));
+        assert_eq!(again.read, 0);
         // Nothing changed, nothing written: the index stays.
         assert_eq!(fx.library.version(&fx.household).await.unwrap(), version);
 
@@ -81,6 +86,7 @@ both! {
 
         let third = fx.scan().await;
         assert_eq!((third.added, third.updated, third.unchanged, third.removed), (0, 1, 2, 0));
+        assert_eq!(third.read, 1, "only the touched file is read");
         let after = fx.library.tracks(&fx.household, MediaKind::Library, "").await.unwrap();
         let titles: Vec<_> = after.iter().map(|t| t.view.title.as_str()).collect();
         assert!(titles.contains(&"One (remastered)"), "{titles:?}");
@@ -121,6 +127,19 @@ both! {
         let left = fx.library.tracks(&fx.household, MediaKind::Library, "").await.unwrap();
         assert_eq!(left.len(), 1);
         assert_eq!(left[0].view.title, "Other");
+
+        // Repaired: read again, and back in the library.
+        fx.add("x/song.flac", tags("Song", "D", "Fourth", 1));
+        set_mtime(&file, SystemTime::now() + Duration::from_secs(10));
+        let repaired = fx.scan().await;
+        assert_eq!((repaired.read, repaired.added, repaired.skipped_corrupt), (1, 1, 0));
+        // Broken again, then gone: nothing is left behind.
+        std::fs::write(&file, noise(8192, 10)).unwrap();
+        set_mtime(&file, SystemTime::now() + Duration::from_secs(15));
+        assert_eq!(fx.scan().await.skipped_corrupt, 1);
+        std::fs::remove_file(&file).unwrap();
+        let gone = fx.scan().await;
+        assert_eq!((gone.files, gone.skipped_corrupt, gone.read), (1, 0, 0));
     }
 
     async fn a_missing_folder_is_an_error_and_changes_nothing(fx: &Fixture) {

@@ -61,6 +61,11 @@ pub const CODES: &[(&str, u16, &str)] = &[
         "the body must be application/json",
     ),
     (
+        "range_not_satisfiable",
+        416,
+        "the Range asked for starts past the end of the file (Content-Range says its size)",
+    ),
+    (
         "internal",
         500,
         "something went wrong on the server; the log has the cause",

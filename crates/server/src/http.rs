@@ -35,6 +35,8 @@ use crate::Server;
 mod audio;
 mod changes;
 mod listening;
+// The music library (issue 7).
+mod media;
 mod ringing;
 mod stream;
 
@@ -76,6 +78,13 @@ pub fn app(server: Arc<Server>) -> Router {
         .route("/v1/ringing/{id}/stop", post(ringing::stop))
         .route("/v1/ringing/{id}/snooze", post(ringing::snooze))
         .route("/v1/missed", get(ringing::missed))
+        // The music library (issue 7).
+        .route("/v1/media/{id}", get(media::stream))
+        .route(
+            "/v1/playlists",
+            get(media::playlists).post(media::create_playlist),
+        )
+        .route("/v1/playlists/{name}/tracks", post(media::add_track))
         .route("/v1/health", get(health))
         .route("/v1/openapi.json", get(openapi))
         .route("/metrics", get(metrics));

@@ -16,6 +16,8 @@ pub mod events;
 pub mod http;
 pub mod metrics;
 pub mod missed;
+// The music library (issue 7).
+pub mod music;
 pub mod names;
 mod phrases;
 mod random;
@@ -61,6 +63,10 @@ pub struct Server {
     grammar: Grammar,
     /// How the voice pipeline was built, to build it again.
     voice_config: Option<hark_voice::Config>,
+    /// The households' music libraries (issue 7).
+    pub music: hark_music::Library,
+    /// Which library versions the grammar's names come from.
+    learned_music: music::Learned,
 }
 
 /// What the first start created, to show the user once.
@@ -155,7 +161,10 @@ impl Server {
             events.clone(),
             hark_scheduler::Config::default(),
         );
+        let music = hark_music::Library::new(store.clone());
         let server = Server {
+            music,
+            learned_music: Default::default(),
             store,
             assistant,
             metrics: Default::default(),
@@ -249,6 +258,18 @@ impl Server {
         }
         if needs.devices {
             state.devices = self.store.devices(&household.id).await?;
+        }
+        // The music library (issue 7).
+        if needs.media {
+            if let assistant::Understood::Ready { intent, .. } = understood {
+                state.media = self
+                    .media_matches(&household.id, intent)
+                    .await
+                    .map_err(|error| match error {
+                        hark_music::Error::Store(error) => error.into(),
+                        other => hark_scheduler::SchedulerError::Invalid(other.to_string()),
+                    })?;
+            }
         }
         Ok(())
     }
@@ -493,6 +514,8 @@ pub async fn serve(
             tracing::error!(%error, "the scheduler stopped");
         }
     });
+    // The music library's names, learned now and after each change (issue 7).
+    let watching = tokio::spawn(music::watch_library(server.clone()));
     let app = http::app(server);
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
@@ -503,5 +526,6 @@ pub async fn serve(
         });
     let _ = stop.send(());
     let _ = run_loop.await;
+    watching.abort();
     served
 }

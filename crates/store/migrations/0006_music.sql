@@ -64,3 +64,13 @@ CREATE TABLE music_libraries (
     version BIGINT NOT NULL,
     changed_at BIGINT NOT NULL
 );
+
+-- Files the scanner could not read as audio (corrupt, or not a format hark plays), with the
+-- size and time they had: a rescan does not read them again until they change.
+CREATE TABLE music_skipped (
+    household_id TEXT NOT NULL REFERENCES households (id) ON DELETE CASCADE,
+    path TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    mtime BIGINT NOT NULL,
+    PRIMARY KEY (household_id, path)
+);

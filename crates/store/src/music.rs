@@ -201,6 +201,65 @@ impl Store {
             .collect()
     }
 
+    /// The files a scan could not read as audio, with the size and time they had then (the
+    /// ids are empty).
+    pub async fn music_skipped(&self, household: &HouseholdId) -> Result<Vec<StoredFile>> {
+        let rows = self
+            .inner
+            .query(
+                "SELECT path, size, mtime FROM music_skipped WHERE household_id = $1",
+                vec![household.as_str().into()],
+            )
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(StoredFile {
+                    id: String::new(),
+                    path: row.text(0)?,
+                    size: u64::try_from(row.int(1)?).unwrap_or(0),
+                    mtime: row.int(2)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Records (or updates) files a scan could not read and forgets the paths in
+    /// `forget`, in one transaction. Not part of the library: its version stays.
+    pub async fn write_skipped(
+        &self,
+        household: &HouseholdId,
+        skipped: &[StoredFile],
+        forget: &[String],
+    ) -> Result<()> {
+        let mut steps = Vec::with_capacity(skipped.len() + forget.len());
+        for file in skipped {
+            steps.push(Step {
+                sql: "INSERT INTO music_skipped (household_id, path, size, mtime) \
+                      VALUES ($1, $2, $3, $4) ON CONFLICT (household_id, path) \
+                      DO UPDATE SET size = excluded.size, mtime = excluded.mtime",
+                params: vec![
+                    household.as_str().into(),
+                    file.path.as_str().into(),
+                    Value::Int(i64::try_from(file.size).unwrap_or(i64::MAX)),
+                    Value::Int(file.mtime),
+                ],
+                required: false,
+            });
+        }
+        for path in forget {
+            steps.push(Step {
+                sql: "DELETE FROM music_skipped WHERE household_id = $1 AND path = $2",
+                params: vec![household.as_str().into(), path.as_str().into()],
+                required: false,
+            });
+        }
+        if steps.is_empty() {
+            return Ok(());
+        }
+        self.inner.transaction(steps).await?;
+        Ok(())
+    }
+
     /// Every track of the household's library, in no particular order.
     pub async fn music_tracks(&self, household: &HouseholdId) -> Result<Vec<TrackRow>> {
         let rows = self

@@ -41,6 +41,7 @@ both! {
         fx.raw("DROP TABLE music_playlists").await;
         fx.raw("DROP TABLE music_tracks").await;
         fx.raw("DROP TABLE music_libraries").await;
+        fx.raw("DROP TABLE music_skipped").await;
         fx.raw("DROP TABLE first_household").await;
         fx.raw("DROP TABLE scheduled_firings").await;
         fx.raw("DROP TABLE scheduled_items").await;

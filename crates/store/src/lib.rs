@@ -36,12 +36,10 @@
 mod db;
 mod error;
 mod migrate;
-<<<<<<< HEAD
-mod players;
-=======
 // The music library (issue 7).
 mod music;
->>>>>>> main
+// Each device's player (issue 7).
+mod players;
 mod postgres;
 mod schedule;
 mod sqlite;
@@ -51,12 +49,10 @@ mod types;
 
 pub use error::{Result, StoreError};
 pub use migrate::SCHEMA_VERSION;
-<<<<<<< HEAD
-pub use players::Player;
-=======
 // The music library (issue 7).
 pub use music::{PlaylistRow, StoredFile, TrackRow, TRACK_BATCH};
->>>>>>> main
+// Each device's player (issue 7).
+pub use players::Player;
 pub use postgres::POOL_SIZE as POSTGRES_POOL_SIZE;
 pub use schedule::{
     Firing, FiringId, FiringOutcome, ItemChange, ItemId, ItemKind, ItemState, NewItem, RingEnd,

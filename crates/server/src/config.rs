@@ -421,4 +421,26 @@ mod tests {
         let back: Config = toml::from_str(&text).unwrap();
         assert_eq!(back.listen, config.listen);
     }
+
+    #[test]
+    fn mpd_players_come_from_the_environment_as_pairs() {
+        let config = Config::load(
+            None,
+            env(&[
+                (
+                    "HARK_MPD_PLAYERS",
+                    "kitchen=127.0.0.1:6600, den = 10.0.0.2:6601",
+                ),
+                ("HARK_MPD_MUSIC_DIR", "/srv/music"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(config.mpd_players["kitchen"], "127.0.0.1:6600");
+        assert_eq!(config.mpd_players["den"], "10.0.0.2:6601");
+        assert_eq!(config.mpd_music_dir, Some(PathBuf::from("/srv/music")));
+        let err = Config::load(None, env(&[("HARK_MPD_PLAYERS", "kitchen")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("HARK_MPD_PLAYERS=\"kitchen\""), "{err}");
+    }
 }

@@ -6,6 +6,7 @@
 //! in the environment as `HARK_<FIELD>` (`HARK_LISTEN=0.0.0.0:8750`), and the
 //! command line's flags override both. `hark config` prints the result.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -59,6 +60,13 @@ pub struct Config {
     /// A Wyoming text-to-speech server (`host:port`, e.g. Piper's `127.0.0.1:10200`) to use
     /// instead of espeak-ng (`HARK_VOICE_WYOMING_TTS`).
     pub voice_wyoming_tts: Option<String>,
+    /// Rooms whose player is a Music Player Daemon: a device's name or id → MPD's
+    /// `host:port` (`[mpd_players]` in the file; `HARK_MPD_PLAYERS=kitchen=127.0.0.1:6600,den=...`).
+    pub mpd_players: BTreeMap<String, String>,
+    /// MPD's `music_directory` as hark sees it: a track's path under it, made relative, is its
+    /// URI in MPD (`HARK_MPD_MUSIC_DIR`). Unset: paths are sent as they are, for an MPD whose
+    /// music folder is `/`.
+    pub mpd_music_dir: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -80,6 +88,8 @@ impl Default for Config {
             voice_intents: Vec::new(),
             voice_wyoming_asr: None,
             voice_wyoming_tts: None,
+            mpd_players: BTreeMap::new(),
+            mpd_music_dir: None,
         }
     }
 }
@@ -218,6 +228,25 @@ impl Config {
                         .map(|s| toml::Value::String(s.to_string()))
                         .collect(),
                 ),
+                "mpd_players" => toml::Value::Table(
+                    value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(|pair| match pair.split_once('=') {
+                            Some((device, address)) => Ok((
+                                device.trim().to_string(),
+                                toml::Value::String(address.trim().to_string()),
+                            )),
+                            None => Err(ConfigError::Environment {
+                                name: name.clone(),
+                                value: value.clone(),
+                                message: "not device=host:port pairs separated by commas"
+                                    .to_string(),
+                            }),
+                        })
+                        .collect::<Result<_, _>>()?,
+                ),
                 _ => toml::Value::String(value.clone()),
             };
             table.insert(field, parsed);
@@ -286,6 +315,7 @@ fn field_names() -> Vec<String> {
             let mut names: Vec<String> = table.keys().cloned().collect();
             // Optional fields are absent from a default's TOML.
             names.extend(["database_url".to_string(), "token".to_string()]);
+            names.push("mpd_music_dir".to_string());
             names
         }
         _ => Vec::new(),
@@ -390,5 +420,27 @@ mod tests {
         assert!(!text.contains("hark_secret"));
         let back: Config = toml::from_str(&text).unwrap();
         assert_eq!(back.listen, config.listen);
+    }
+
+    #[test]
+    fn mpd_players_come_from_the_environment_as_pairs() {
+        let config = Config::load(
+            None,
+            env(&[
+                (
+                    "HARK_MPD_PLAYERS",
+                    "kitchen=127.0.0.1:6600, den = 10.0.0.2:6601",
+                ),
+                ("HARK_MPD_MUSIC_DIR", "/srv/music"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(config.mpd_players["kitchen"], "127.0.0.1:6600");
+        assert_eq!(config.mpd_players["den"], "10.0.0.2:6601");
+        assert_eq!(config.mpd_music_dir, Some(PathBuf::from("/srv/music")));
+        let err = Config::load(None, env(&[("HARK_MPD_PLAYERS", "kitchen")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("HARK_MPD_PLAYERS=\"kitchen\""), "{err}");
     }
 }

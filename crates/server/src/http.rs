@@ -55,6 +55,7 @@ pub fn app(server: Arc<Server>) -> Router {
         .route("/v1/household", get(household).patch(update_household))
         .route("/v1/devices", get(devices).post(add_device))
         .route("/v1/devices/{id}", delete(remove_device))
+        .route("/v1/devices/{id}/player", get(crate::media::get_player))
         .route("/v1/tokens", get(tokens).post(create_token))
         .route("/v1/tokens/{id}", delete(revoke_token))
         .route("/v1/events", get(events))

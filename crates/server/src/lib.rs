@@ -14,6 +14,8 @@ pub mod dialogue;
 mod error;
 pub mod events;
 pub mod http;
+// Each device's player and a room's MPD (issue 7).
+pub mod media;
 pub mod metrics;
 pub mod missed;
 // The music library (issue 7).
@@ -67,6 +69,8 @@ pub struct Server {
     pub music: hark_music::Library,
     /// Which library versions the grammar's names come from.
     learned_music: music::Learned,
+    /// The rooms whose player is an MPD (issue 7).
+    pub mpd: media::MpdPlayers,
 }
 
 /// What the first start created, to show the user once.
@@ -165,6 +169,7 @@ impl Server {
         let server = Server {
             music,
             learned_music: Default::default(),
+            mpd: media::MpdPlayers::from_config(config),
             store,
             assistant,
             metrics: Default::default(),
@@ -258,6 +263,15 @@ impl Server {
         }
         if needs.devices {
             state.devices = self.store.devices(&household.id).await?;
+        }
+        // Each device's player (issue 7).
+        if needs.player {
+            let intent = match understood {
+                assistant::Understood::Ready { intent, .. } => Some(intent),
+                _ => None,
+            };
+            self.read_media_state(household, device, intent, state)
+                .await?;
         }
         // The music library (issue 7).
         if needs.media {
@@ -421,6 +435,10 @@ impl Server {
                     self.scheduler
                         .snooze_ringing(h, &FiringId::new(id), Some(by))
                         .await?;
+                }
+                // The device's player, or a playlist (issue 7).
+                Effect::Media(effect) => {
+                    self.apply_media(household, device, effect).await?;
                 }
                 // For the device itself.
                 Effect::StopDevice => {}

@@ -5,6 +5,7 @@
 
 mod alarms;
 mod devices;
+mod media;
 mod music;
 mod names;
 mod ringing;

@@ -14,6 +14,8 @@
 //! | [`timer`] | timers: start, status, cancel, pause, resume, add time | `HassStartTimer`, ... |
 //! | [`alarm`] | alarms and reminders: set, list, cancel | `HarkSetAlarm`, `HarkSetReminder`, ... |
 //! | [`ringing`] | stop or snooze what rings on this device | `HarkStopAlarm`, `HarkSnoozeAlarm` |
+//! | [`media`] | play music from the library, control it, playlists | `HassMediaSearchAndPlay`, `HassMediaPause`, ... |
+//! | [`volume`] | the device's volume and mute | `HassSetVolume`, `HarkGetVolume`, ... |
 //!
 //! The key decision: what a skill says lives in [`responses`] files, checked
 //! against the keys and placeholders the skill fills when it is built, so a
@@ -37,6 +39,7 @@ pub mod confirm;
 pub mod devices;
 mod error;
 pub mod help;
+pub mod media;
 pub mod responses;
 pub mod ringing;
 pub mod slots;
@@ -45,6 +48,7 @@ pub mod stop;
 #[cfg(test)]
 mod testing;
 pub mod timer;
+pub mod volume;
 
 pub use error::Error;
 
@@ -61,6 +65,8 @@ pub fn builtin() -> Result<Vec<Box<dyn Skill>>, Error> {
         Box::new(timer::Timer::new()?),
         Box::new(alarm::Alarm::new()?),
         Box::new(ringing::Ringing::new()?),
+        Box::new(media::Media::new()?),
+        Box::new(volume::Volume::new()?),
     ])
 }
 
@@ -139,7 +145,9 @@ mod tests {
         timer::Timer::new().unwrap();
         alarm::Alarm::new().unwrap();
         ringing::Ringing::new().unwrap();
-        assert_eq!(builtin().unwrap().len(), 7);
+        media::Media::new().unwrap();
+        volume::Volume::new().unwrap();
+        assert_eq!(builtin().unwrap().len(), 9);
     }
 
     #[test]
@@ -178,8 +186,9 @@ mod tests {
         assert_eq!(name("HarkCancelReminder"), Some("alarm"));
         assert_eq!(name("HarkSnoozeAlarm"), Some("ringing"));
         assert_eq!(name(hark_core::skill::MISSED_INTENT), Some("ringing"));
-        assert_eq!(name("HarkMediaShuffle"), None);
-        assert_eq!(registry.intents().count(), 24);
+        assert_eq!(name("HarkMediaShuffle"), Some("media"));
+        assert_eq!(name("HassSetVolume"), Some("volume"));
+        assert_eq!(registry.intents().count(), 39);
     }
 
     #[test]

@@ -38,6 +38,8 @@ mod error;
 mod migrate;
 // The music library (issue 7).
 mod music;
+// Each device's player (issue 7).
+mod players;
 mod postgres;
 mod schedule;
 mod sqlite;
@@ -49,6 +51,8 @@ pub use error::{Result, StoreError};
 pub use migrate::SCHEMA_VERSION;
 // The music library (issue 7).
 pub use music::{PlaylistRow, StoredFile, TrackRow, TRACK_BATCH};
+// Each device's player (issue 7).
+pub use players::Player;
 pub use postgres::POOL_SIZE as POSTGRES_POOL_SIZE;
 pub use schedule::{
     Firing, FiringId, FiringOutcome, ItemChange, ItemId, ItemKind, ItemState, NewItem, RingEnd,

@@ -44,6 +44,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 6,
         sql: include_str!("../migrations/0006_music.sql"),
     },
+    // Each device's player: queue, position, state, volume.
+    Migration {
+        version: 7,
+        sql: include_str!("../migrations/0007_players.sql"),
+    },
 ];
 
 /// The schema version this code writes and reads.

@@ -35,6 +35,7 @@ both! {
 
     async fn nodes_starting_together_migrate_once(fx: &Fixture) {
         // Back to an empty database, then several stores open it at the same moment.
+        fx.raw("DROP TABLE players").await;
         // The music library (0006).
         fx.raw("DROP TABLE music_playlist_entries").await;
         fx.raw("DROP TABLE music_playlists").await;

@@ -35,6 +35,7 @@
 
 mod db;
 mod error;
+mod lists;
 mod migrate;
 mod postgres;
 mod schedule;
@@ -44,6 +45,7 @@ mod token;
 mod types;
 
 pub use error::{Result, StoreError};
+pub use lists::{AddOutcome, AddedItem, List, ListItem, ListItemId, MAX_ITEMS_PER_ADD};
 pub use migrate::SCHEMA_VERSION;
 pub use postgres::POOL_SIZE as POSTGRES_POOL_SIZE;
 pub use schedule::{

@@ -34,6 +34,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 4,
         sql: include_str!("../migrations/0004_ringing.sql"),
     },
+    Migration {
+        version: 5,
+        sql: include_str!("../migrations/0005_lists.sql"),
+    },
 ];
 
 /// The schema version this code writes and reads.

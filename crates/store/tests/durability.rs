@@ -35,6 +35,8 @@ both! {
 
     async fn nodes_starting_together_migrate_once(fx: &Fixture) {
         // Back to an empty database, then several stores open it at the same moment.
+        fx.raw("DROP TABLE list_items").await;
+        fx.raw("DROP TABLE lists").await;
         fx.raw("DROP TABLE first_household").await;
         fx.raw("DROP TABLE scheduled_firings").await;
         fx.raw("DROP TABLE scheduled_items").await;

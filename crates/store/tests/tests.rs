@@ -10,5 +10,6 @@ mod devices;
 mod durability;
 mod households;
 mod isolation;
+mod lists;
 mod scheduled;
 mod tokens;

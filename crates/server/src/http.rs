@@ -35,6 +35,7 @@ use crate::Server;
 mod audio;
 mod changes;
 mod listening;
+mod lists;
 mod ringing;
 mod stream;
 
@@ -78,7 +79,8 @@ pub fn app(server: Arc<Server>) -> Router {
         .route("/v1/missed", get(ringing::missed))
         .route("/v1/health", get(health))
         .route("/v1/openapi.json", get(openapi))
-        .route("/metrics", get(metrics));
+        .route("/metrics", get(metrics))
+        .merge(lists::routes());
     api.fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(server.clone(), observe))

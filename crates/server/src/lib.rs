@@ -14,6 +14,7 @@ pub mod dialogue;
 mod error;
 pub mod events;
 pub mod http;
+mod lists;
 pub mod metrics;
 pub mod missed;
 mod phrases;
@@ -239,6 +240,9 @@ impl Server {
         if needs.devices {
             state.devices = self.store.devices(&household.id).await?;
         }
+        if needs.lists {
+            state.lists = lists::views(&self.store, &household.id).await?;
+        }
         Ok(())
     }
 
@@ -389,6 +393,9 @@ impl Server {
                     self.scheduler
                         .snooze_ringing(h, &FiringId::new(id), Some(by))
                         .await?;
+                }
+                Effect::List(change) => {
+                    lists::apply(&self.store, h, change, self.clock.now()).await?;
                 }
                 // For the device itself.
                 Effect::StopDevice => {}

@@ -5,6 +5,7 @@
 
 mod alarms;
 mod devices;
+mod lists;
 mod ringing;
 mod stream;
 mod timers;

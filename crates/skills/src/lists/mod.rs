@@ -214,6 +214,10 @@ fn list_slot(intent: &Intent) -> Option<String> {
             name = normalize_list_name(base);
         }
     }
+    // An answer to "which list?" loses a leading "to" as filler ("to do").
+    if name == "do" {
+        name = TODO_LIST.to_string();
+    }
     (!name.is_empty()).then_some(name)
 }
 

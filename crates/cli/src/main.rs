@@ -10,6 +10,7 @@ mod ask;
 mod bench;
 mod bench_nlu;
 mod bench_voice;
+mod lists;
 mod logging;
 // The music library (issue 7).
 mod bench_music;
@@ -75,6 +76,9 @@ enum Command {
     },
     /// What was missed: came due while hark was down, or rang with nobody to stop it.
     Missed,
+    /// The household's lists, through the running server (all, show, add, done, remove,
+    /// clear, create, delete).
+    Lists(lists::ListsArgs),
     /// Print the effective configuration (file < environment < flags).
     Config,
     /// Understand sentences: parse them into intents, or benchmark the parser.
@@ -124,6 +128,7 @@ fn main() -> ExitCode {
         Command::Reminders { command } => timers::reminders(settings, command),
         Command::Ringing { command } => timers::ringing(settings, command),
         Command::Missed => timers::missed(settings),
+        Command::Lists(args) => lists::run(settings, args),
         Command::Config => settings
             .config()
             .map(|config| print!("{}", config.to_toml())),

@@ -3,6 +3,7 @@
 mod bench_voice;
 mod crash;
 mod music;
+mod lists;
 mod nlu;
 mod nlu_trained;
 mod server;

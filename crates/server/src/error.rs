@@ -49,6 +49,16 @@ pub const CODES: &[(&str, u16, &str)] = &[
     ),
     ("not_found", 404, "no such resource in this household"),
     (
+        "list_not_found",
+        404,
+        "no list of this household has that name",
+    ),
+    (
+        "list_item_not_found",
+        404,
+        "the list has no item with that id",
+    ),
+    (
         "method_not_allowed",
         405,
         "the endpoint exists, but not with this method",

@@ -37,6 +37,7 @@ mod changes;
 mod listening;
 // The music library (issue 7).
 mod media;
+mod lists;
 mod ringing;
 mod stream;
 
@@ -88,7 +89,8 @@ pub fn app(server: Arc<Server>) -> Router {
         .route("/v1/playlists/{name}/tracks", post(media::add_track))
         .route("/v1/health", get(health))
         .route("/v1/openapi.json", get(openapi))
-        .route("/metrics", get(metrics));
+        .route("/metrics", get(metrics))
+        .merge(lists::routes());
     api.fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(server.clone(), observe))

@@ -16,6 +16,7 @@ pub mod events;
 pub mod http;
 // Each device's player and a room's MPD (issue 7).
 pub mod media;
+mod lists;
 pub mod metrics;
 pub mod missed;
 // The music library (issue 7).
@@ -285,6 +286,10 @@ impl Server {
                     })?;
             }
         }
+        // The household's lists (issue 7).
+        if needs.lists {
+            state.lists = lists::views(&self.store, &household.id).await?;
+        }
         Ok(())
     }
 
@@ -439,6 +444,9 @@ impl Server {
                 // The device's player, or a playlist (issue 7).
                 Effect::Media(effect) => {
                     self.apply_media(household, device, effect).await?;
+                }
+                Effect::List(change) => {
+                    lists::apply(&self.store, h, change, self.clock.now()).await?;
                 }
                 // For the device itself.
                 Effect::StopDevice => {}

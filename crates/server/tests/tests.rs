@@ -8,6 +8,7 @@ mod devices;
 mod media;
 mod music;
 mod names;
+mod lists;
 mod ringing;
 mod stream;
 mod timers;

@@ -6,7 +6,7 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hark_core::ManualClock;
+use hark_core::{Clock, ManualClock};
 use hark_server::{Config, Server};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{json, Value};
@@ -94,12 +94,23 @@ impl Running {
     }
 
     pub(crate) fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        self.call_as(&self.token, method, path, body)
+    }
+
+    /// As [`Running::call`], with another token.
+    pub(crate) fn call_as(
+        &self,
+        token: &str,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .build()
             .into();
         let url = format!("{}{path}", self.url);
-        let auth = format!("Bearer {}", self.token);
+        let auth = format!("Bearer {token}");
         let response = match (method, body) {
             ("GET", _) => agent.get(&url).header("Authorization", &auth).call(),
             ("DELETE", _) => agent.delete(&url).header("Authorization", &auth).call(),
@@ -149,6 +160,23 @@ impl Running {
             .recv_timeout(Duration::from_secs(10))
             .expect("the event stream opens");
         receiver
+    }
+
+    /// A second household, made in the store (the API has no call for it),
+    /// with a device named `default`; its admin token.
+    pub(crate) fn another_household(&self, name: &str) -> String {
+        let household = hark_store::NewHousehold {
+            name,
+            time_zone: "UTC",
+            location: None,
+            device: "default",
+            token_label: "admin",
+        };
+        let store = &self.server.store;
+        self.runtime
+            .block_on(store.create_household_with_admin(household, self.clock.now()))
+            .unwrap()
+            .secret
     }
 
     /// Moves the clock and lets the scheduler make one pass.

@@ -16,6 +16,7 @@
 //! | [`ringing`] | stop or snooze what rings on this device | `HarkStopAlarm`, `HarkSnoozeAlarm` |
 //! | [`media`] | play music from the library, control it, playlists | `HassMediaSearchAndPlay`, `HassMediaPause`, ... |
 //! | [`volume`] | the device's volume and mute | `HassSetVolume`, `HarkGetVolume`, ... |
+//! | [`lists`] | shopping, to-do and named lists: add, read, check off, remove, clear | `HassListAddItem`, ... |
 //!
 //! The key decision: what a skill says lives in [`responses`] files, checked
 //! against the keys and placeholders the skill fills when it is built, so a
@@ -40,6 +41,7 @@ pub mod devices;
 mod error;
 pub mod help;
 pub mod media;
+pub mod lists;
 pub mod responses;
 pub mod ringing;
 pub mod slots;
@@ -67,6 +69,7 @@ pub fn builtin() -> Result<Vec<Box<dyn Skill>>, Error> {
         Box::new(ringing::Ringing::new()?),
         Box::new(media::Media::new()?),
         Box::new(volume::Volume::new()?),
+        Box::new(lists::Lists::new()?),
     ])
 }
 
@@ -147,7 +150,8 @@ mod tests {
         ringing::Ringing::new().unwrap();
         media::Media::new().unwrap();
         volume::Volume::new().unwrap();
-        assert_eq!(builtin().unwrap().len(), 9);
+        lists::Lists::new().unwrap();
+        assert_eq!(builtin().unwrap().len(), 10);
     }
 
     #[test]
@@ -188,7 +192,8 @@ mod tests {
         assert_eq!(name(hark_core::skill::MISSED_INTENT), Some("ringing"));
         assert_eq!(name("HarkMediaShuffle"), Some("media"));
         assert_eq!(name("HassSetVolume"), Some("volume"));
-        assert_eq!(registry.intents().count(), 39);
+        assert_eq!(registry.intents().count(), 46);
+        assert_eq!(name("HassListAddItem"), Some("lists"));
     }
 
     #[test]

@@ -35,6 +35,7 @@
 
 mod db;
 mod error;
+mod lists;
 mod migrate;
 // The music library (issue 7).
 mod music;
@@ -48,6 +49,7 @@ mod token;
 mod types;
 
 pub use error::{Result, StoreError};
+pub use lists::{AddOutcome, AddedItem, List, ListItem, ListItemId, MAX_ITEMS_PER_ADD};
 pub use migrate::SCHEMA_VERSION;
 // The music library (issue 7).
 pub use music::{PlaylistRow, StoredFile, TrackRow, TRACK_BATCH};

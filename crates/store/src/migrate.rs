@@ -34,10 +34,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 4,
         sql: include_str!("../migrations/0004_ringing.sql"),
     },
-    // Reserved for the lists (0005_lists.sql); a placeholder on the music branch.
+    // Shopping, to-do and named lists.
     Migration {
         version: 5,
-        sql: include_str!("../migrations/0005_reserved_lists.sql"),
+        sql: include_str!("../migrations/0005_lists.sql"),
     },
     // The music library.
     Migration {

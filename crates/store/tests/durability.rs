@@ -42,6 +42,8 @@ both! {
         fx.raw("DROP TABLE music_tracks").await;
         fx.raw("DROP TABLE music_libraries").await;
         fx.raw("DROP TABLE music_skipped").await;
+        fx.raw("DROP TABLE list_items").await;
+        fx.raw("DROP TABLE lists").await;
         fx.raw("DROP TABLE first_household").await;
         fx.raw("DROP TABLE scheduled_firings").await;
         fx.raw("DROP TABLE scheduled_items").await;

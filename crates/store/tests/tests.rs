@@ -11,5 +11,6 @@ mod durability;
 mod households;
 mod isolation;
 mod players;
+mod lists;
 mod scheduled;
 mod tokens;

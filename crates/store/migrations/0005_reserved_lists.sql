@@ -1,3 +1,0 @@
--- Placeholder on the music branch only: version 5 is reserved for the lists' migration
--- (0005_lists.sql), which replaces this file when the branches are merged.
-SELECT 1;

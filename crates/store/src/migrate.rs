@@ -34,6 +34,25 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 4,
         sql: include_str!("../migrations/0004_ringing.sql"),
     },
+    // Reserved for the lists, music and players (0005 to 0007); placeholders on the weather
+    // branch.
+    Migration {
+        version: 5,
+        sql: include_str!("../migrations/0005_reserved_lists.sql"),
+    },
+    Migration {
+        version: 6,
+        sql: include_str!("../migrations/0006_reserved_music.sql"),
+    },
+    Migration {
+        version: 7,
+        sql: include_str!("../migrations/0007_reserved_players.sql"),
+    },
+    // The household's weather units.
+    Migration {
+        version: 8,
+        sql: include_str!("../migrations/0008_household_units.sql"),
+    },
 ];
 
 /// The schema version this code writes and reads.

@@ -150,10 +150,14 @@ pub struct Hour {
     pub precipitation_probability: Option<f64>,
 }
 
-/// The weather of a WMO code, as people name it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// The weather of a WMO code, as people name it. Ordered as the codes are,
+/// which is roughly by severity: of a day's hours, the greatest is the one to
+/// tell (as Open-Meteo's daily code is the day's most severe).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Condition {
+    /// A code outside the table (the least of all).
+    Unknown,
     /// 0.
     Clear,
     /// 1.
@@ -186,8 +190,6 @@ pub enum Condition {
     Thunderstorm,
     /// 96, 99.
     ThunderstormWithHail,
-    /// A code outside the table.
-    Unknown,
 }
 
 impl Condition {
@@ -274,6 +276,8 @@ mod tests {
         assert!(Condition::from_wmo(53).is_rain());
         assert!(!Condition::from_wmo(73).is_rain());
         assert!(Condition::from_wmo(86).is_snow());
+        assert!(Condition::Rain > Condition::Overcast);
+        assert!(Condition::Unknown < Condition::Clear);
     }
 
     #[test]

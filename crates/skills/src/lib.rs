@@ -14,6 +14,7 @@
 //! | [`timer`] | timers: start, status, cancel, pause, resume, add time | `HassStartTimer`, ... |
 //! | [`alarm`] | alarms and reminders: set, list, cancel | `HarkSetAlarm`, `HarkSetReminder`, ... |
 //! | [`ringing`] | stop or snooze what rings on this device | `HarkStopAlarm`, `HarkSnoozeAlarm` |
+//! | [`weather`] | current conditions and the forecast | `HassGetWeather` |
 //!
 //! The key decision: what a skill says lives in [`responses`] files, checked
 //! against the keys and placeholders the skill fills when it is built, so a
@@ -45,6 +46,7 @@ pub mod stop;
 #[cfg(test)]
 mod testing;
 pub mod timer;
+pub mod weather;
 
 pub use error::Error;
 
@@ -61,6 +63,7 @@ pub fn builtin() -> Result<Vec<Box<dyn Skill>>, Error> {
         Box::new(timer::Timer::new()?),
         Box::new(alarm::Alarm::new()?),
         Box::new(ringing::Ringing::new()?),
+        Box::new(weather::Weather::new()?),
     ])
 }
 
@@ -139,7 +142,8 @@ mod tests {
         timer::Timer::new().unwrap();
         alarm::Alarm::new().unwrap();
         ringing::Ringing::new().unwrap();
-        assert_eq!(builtin().unwrap().len(), 7);
+        weather::Weather::new().unwrap();
+        assert_eq!(builtin().unwrap().len(), 8);
     }
 
     #[test]
@@ -179,7 +183,8 @@ mod tests {
         assert_eq!(name("HarkSnoozeAlarm"), Some("ringing"));
         assert_eq!(name(hark_core::skill::MISSED_INTENT), Some("ringing"));
         assert_eq!(name("HarkMediaShuffle"), None);
-        assert_eq!(registry.intents().count(), 24);
+        assert_eq!(name("HassGetWeather"), Some("weather"));
+        assert_eq!(registry.intents().count(), 25);
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod missed;
 mod phrases;
 mod random;
+pub mod weather;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -55,6 +56,8 @@ pub struct Server {
     pub events: Arc<events::DeviceEvents>,
     /// The voice pipeline, when `voice = true`.
     pub voice: Option<Arc<hark_voice::Voice>>,
+    /// The weather service (Open-Meteo), for the weather skill.
+    pub weather: weather::Weather,
 }
 
 /// What the first start created, to show the user once.
@@ -146,6 +149,7 @@ impl Server {
             events.clone(),
             hark_scheduler::Config::default(),
         );
+        let weather = weather::Weather::new(config, clock.clone());
         let server = Server {
             store,
             assistant,
@@ -155,6 +159,7 @@ impl Server {
             scheduler,
             events,
             voice,
+            weather,
         };
         Ok((Arc::new(server), bootstrap))
     }
@@ -238,6 +243,10 @@ impl Server {
         }
         if needs.devices {
             state.devices = self.store.devices(&household.id).await?;
+        }
+        // The weather never fails a turn: a service that does not answer is a report too.
+        if let (true, assistant::Understood::Ready { intent, .. }) = (needs.weather, understood) {
+            state.weather = Some(self.weather.report(household, intent).await);
         }
         Ok(())
     }

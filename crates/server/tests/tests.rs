@@ -10,3 +10,4 @@ mod stream;
 mod timers;
 mod trained;
 mod voice;
+mod weather;

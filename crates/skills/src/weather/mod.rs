@@ -106,6 +106,8 @@ const SPEC: Spec = &[
     ("wind_metric", &["n"]),
     ("wind_imperial", &["n"]),
     ("percent", &["n"]),
+    ("chance_a", &["n"]),
+    ("chance_an", &["n"]),
     ("when_now", &[]),
     ("when_today", &[]),
     ("when_tomorrow", &[]),
@@ -442,7 +444,7 @@ impl Say<'_> {
         };
         let min = self.temperature(period.min);
         let max = self.temperature(period.max);
-        let chance = period.chance.map(|c| self.percent(c));
+        let chance = period.chance.map(|c| self.chance(c));
         let args = |extra: &[(&'static str, String)]| {
             let mut all: Vec<(&'static str, String)> = vec![
                 ("place", place.to_string()),
@@ -470,7 +472,7 @@ impl Say<'_> {
                 } else {
                     "rain"
                 };
-                let chance = chance.unwrap_or_else(|| self.percent(rain_chance));
+                let chance = chance.unwrap_or_else(|| self.chance(rain_chance));
                 let key = if rain_chance >= LIKELY {
                     "yes"
                 } else if rain_chance >= POSSIBLE {
@@ -755,6 +757,16 @@ impl Say<'_> {
     fn percent(&self, value: f64) -> String {
         self.r
             .render("percent", &[("n", &(value.round() as i64).to_string())])
+    }
+
+    /// "a 90%", "an 80%": English says "an" before eight, eleven and
+    /// eighteen, and the numbers that start with their sound.
+    fn chance(&self, value: f64) -> String {
+        let n = (value.round() as i64).clamp(0, 100);
+        let text = n.to_string();
+        let an = text.starts_with('8') || n == 11 || n == 18;
+        let key = if an { "chance_an" } else { "chance_a" };
+        self.r.render(key, &[("n", &text)])
     }
 
     /// A threshold in the forecast's units.

@@ -2,6 +2,7 @@
 
 mod bench_voice;
 mod crash;
+mod household;
 mod nlu;
 mod nlu_trained;
 mod server;

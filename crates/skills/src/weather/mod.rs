@@ -426,8 +426,12 @@ impl Say<'_> {
             Some(DateSlot::Day(d)) => (d, d),
             Some(DateSlot::Range(a, b)) => (a, b),
         };
+        let period = self.period(first, last, q.part);
+        // What of a range lies within the forecast is what is told.
+        let end = self.forecast.days.last().map_or(last, |d| d.date);
+        let (first, last) = (first.max(self.today), last.min(end));
         let when = self.when(first, last, q.part);
-        let period = match self.period(first, last, q.part) {
+        let period = match period {
             Ok(period) => period,
             Err(Missing::Past(d)) => {
                 return self.r.render("past", &[("date", &self.date_words(d))]);
@@ -800,5 +804,136 @@ fn capitalized(text: String) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{intent, Home};
+    use hark_core::weather::{Current, Day};
+    use serde_json::json;
+
+    const NOW: &str = "2026-11-25T07:00:00Z";
+
+    fn home_with(report: Option<WeatherReport>) -> Home {
+        let mut home = Home::new("Europe/Paris");
+        home.weather = report;
+        home
+    }
+
+    fn two_days() -> WeatherReport {
+        let day = |d: i8, condition| Day {
+            date: jiff::civil::date(2026, 11, d),
+            min: 1.0,
+            max: 1.4,
+            condition,
+            precipitation_probability: None,
+            precipitation_sum: 0.0,
+            wind_max: 45.0,
+        };
+        WeatherReport::Forecast(Forecast {
+            place: "Paris".into(),
+            units: Units::Metric,
+            current: Current {
+                time: jiff::civil::date(2026, 11, 25).at(8, 0, 0, 0),
+                temperature: -0.4,
+                apparent_temperature: -1.0,
+                condition: Condition::Snow,
+                wind_speed: 30.0,
+                humidity: 90.0,
+                precipitation: 0.2,
+            },
+            days: vec![day(25, Condition::Snow), day(26, Condition::Rain)],
+            hours: Vec::new(),
+        })
+    }
+
+    fn answer(home: &Home, slots: serde_json::Value) -> String {
+        let i = intent("HassGetWeather", slots);
+        Weather::new()
+            .unwrap()
+            .handle(&home.turn(&i, NOW))
+            .unwrap()
+            .speech
+    }
+
+    #[test]
+    fn days_outside_the_forecast_are_said_so() {
+        let home = home_with(Some(two_days()));
+        assert_eq!(
+            answer(&home, json!({"date": "2026-11-24"})),
+            "I can only tell the weather from today on, not for November 24th."
+        );
+        assert_eq!(
+            answer(&home, json!({"date": "2026-11-27"})),
+            "I can only forecast 16 days ahead, and November 27th is too far away."
+        );
+        // A range that starts yesterday tells what it can.
+        let told = answer(
+            &home,
+            json!({"date": {"start": "2026-11-24", "end": "2026-11-26"}}),
+        );
+        assert_eq!(
+            told,
+            "From Wednesday to Thursday in Paris, expect snow, at around 1 degree."
+        );
+    }
+
+    #[test]
+    fn without_hours_a_part_of_the_day_is_the_whole_day_and_chances_follow_the_codes() {
+        let home = home_with(Some(two_days()));
+        assert_eq!(
+            answer(
+                &home,
+                json!({"date": "2026-11-26", "day_part": "morning", "condition": "rain"})
+            ),
+            "Yes, rain is likely in Paris tomorrow morning, with a 100% chance."
+        );
+        assert_eq!(
+            answer(&home, json!({"day_part": "night"})),
+            "Tonight in Paris, expect snow, at around 1 degree."
+        );
+        assert_eq!(
+            answer(&home, json!({"condition": "snow"})),
+            "Yes, it's snowing in Paris right now."
+        );
+        assert_eq!(
+            answer(&home, json!({"condition": "wind", "date": "2026-11-26"})),
+            "Yes, expect strong wind in Paris tomorrow."
+        );
+        assert_eq!(
+            answer(&home, json!({})),
+            "It's 0 degrees and snowing in Paris, and it feels like minus 1 degree, with wind at \
+             30 kilometers per hour and 90% humidity."
+        );
+    }
+
+    #[test]
+    fn no_report_is_the_service_unavailable_and_bad_slots_are_errors() {
+        let home = home_with(None);
+        assert_eq!(
+            answer(&home, json!({})),
+            "I can't reach the weather service right now."
+        );
+        let home = home_with(Some(two_days()));
+        for bad in [
+            json!({"day_part": "noon"}),
+            json!({"condition": 3}),
+            json!({"date": "soon"}),
+        ] {
+            let i = intent("HassGetWeather", bad.clone());
+            let error = Weather::new()
+                .unwrap()
+                .handle(&home.turn(&i, NOW))
+                .unwrap_err();
+            assert_eq!(error.code, "slot_invalid", "{bad}");
+        }
+        let other = intent("HassGetCurrentTime", json!({}));
+        assert!(Weather::new()
+            .unwrap()
+            .handle(&home.turn(&other, NOW))
+            .is_err());
+        assert!(!Weather::new().unwrap().needs(&other).weather);
     }
 }

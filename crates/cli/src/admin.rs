@@ -4,9 +4,11 @@
 
 use anyhow::{anyhow, bail, Result};
 use clap::Subcommand;
+use hark_core::weather::Units;
+use hark_core::Location;
 use hark_core::{Clock, HouseholdId, SystemClock, TokenId};
 use hark_server::{bootstrap, open_store, Config};
-use hark_store::{NewHousehold, Scope, Store};
+use hark_store::{HouseholdUpdate, NewHousehold, Scope, Store};
 
 use crate::settings::Settings;
 
@@ -206,6 +208,38 @@ pub enum HouseholdCommand {
     },
     /// List the households.
     List,
+    /// Change a household's settings: its name, time zone, location (for the weather) or the
+    /// units the weather is told in.
+    Set {
+        /// Which household (default: the only one).
+        #[arg(long)]
+        household: Option<String>,
+        /// A new name.
+        #[arg(long)]
+        name: Option<String>,
+        /// A new IANA time zone.
+        #[arg(long)]
+        time_zone: Option<String>,
+        /// The place's name, as it is said ("Paris"); with --latitude and --longitude.
+        #[arg(long, requires_all = ["latitude", "longitude"], conflicts_with = "no_location")]
+        location: Option<String>,
+        /// Degrees north, -90 to 90.
+        #[arg(long, requires = "location", allow_hyphen_values = true)]
+        latitude: Option<f64>,
+        /// Degrees east, -180 to 180.
+        #[arg(long, requires = "location", allow_hyphen_values = true)]
+        longitude: Option<f64>,
+        /// Forget the location.
+        #[arg(long)]
+        no_location: bool,
+        /// `metric` (degrees Celsius, km/h) or `imperial` (degrees Fahrenheit, mph).
+        #[arg(long, value_parser = parse_units)]
+        units: Option<Units>,
+    },
+}
+
+fn parse_units(text: &str) -> std::result::Result<Units, String> {
+    Units::parse(text).ok_or_else(|| format!("{text:?} is not metric or imperial"))
 }
 
 pub fn household_command(settings: &Settings, command: HouseholdCommand) -> Result<()> {
@@ -233,6 +267,42 @@ pub fn household_command(settings: &Settings, command: HouseholdCommand) -> Resu
                 println!("household\t{}", founded.household.id);
                 println!("device\t{}\t{}", founded.device.id, founded.device.name);
                 println!("token\t{}", founded.secret);
+            }
+            HouseholdCommand::Set {
+                household: chosen,
+                name,
+                time_zone,
+                location,
+                latitude,
+                longitude,
+                no_location,
+                units,
+            } => {
+                let id = household(&store, chosen.as_deref()).await?;
+                let location = match (location, latitude, longitude, no_location) {
+                    (Some(name), Some(latitude), Some(longitude), _) => Some(Some(Location {
+                        name,
+                        latitude,
+                        longitude,
+                    })),
+                    (_, _, _, true) => Some(None),
+                    _ => None,
+                };
+                let update = HouseholdUpdate {
+                    name,
+                    time_zone,
+                    location,
+                    units,
+                };
+                let changed = store.update_household(&id, update).await?;
+                let place = changed.location.as_ref().map_or_else(
+                    || "(no location)".to_string(),
+                    |l| format!("{} ({}, {})", l.name, l.latitude, l.longitude),
+                );
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    changed.id, changed.name, changed.time_zone, place, changed.units
+                );
             }
             HouseholdCommand::List => {
                 for household in store.households().await? {

@@ -4,6 +4,7 @@ mod bench_voice;
 mod crash;
 mod music;
 mod lists;
+mod household;
 mod nlu;
 mod nlu_trained;
 mod server;

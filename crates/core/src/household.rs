@@ -7,6 +7,7 @@ use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use crate::weather::Units;
 use crate::{DeviceId, HouseholdId};
 
 /// A household: its time zone and location shape every answer about time and
@@ -21,6 +22,9 @@ pub struct Household {
     pub time_zone: String,
     /// Where it is, for the weather.
     pub location: Option<Location>,
+    /// The units it hears the weather in (metric unless set).
+    #[serde(default)]
+    pub units: Units,
     /// When it was created.
     pub created_at: Timestamp,
 }

@@ -694,6 +694,7 @@ mod tests {
             name: "Home".into(),
             time_zone: "Europe/Paris".into(),
             location: None,
+            units: Default::default(),
             created_at: start,
         };
         let device = |id: &str, name: &str| Device {

@@ -67,6 +67,16 @@ pub struct Config {
     /// URI in MPD (`HARK_MPD_MUSIC_DIR`). Unset: paths are sent as they are, for an MPD whose
     /// music folder is `/`.
     pub mpd_music_dir: Option<PathBuf>,
+    /// Open-Meteo's forecast endpoint (`HARK_WEATHER_FORECAST_URL`); another
+    /// server that speaks its API can stand in.
+    pub weather_forecast_url: String,
+    /// Open-Meteo's geocoding endpoint (`HARK_WEATHER_GEOCODING_URL`).
+    pub weather_geocoding_url: String,
+    /// The deadline of one request to the weather service, connecting
+    /// included, in milliseconds (`HARK_WEATHER_TIMEOUT_MS`, 1 to 60000): past
+    /// it, hark says it cannot reach the service rather than keep the user
+    /// waiting.
+    pub weather_timeout_ms: u64,
 }
 
 impl Default for Config {
@@ -90,6 +100,9 @@ impl Default for Config {
             voice_wyoming_tts: None,
             mpd_players: BTreeMap::new(),
             mpd_music_dir: None,
+            weather_forecast_url: hark_weather::FORECAST_URL.to_string(),
+            weather_geocoding_url: hark_weather::GEOCODING_URL.to_string(),
+            weather_timeout_ms: 2000,
         }
     }
 }
@@ -202,6 +215,13 @@ impl Config {
                         message: "not a whole number of seconds".to_string(),
                     })?)
                 }
+                "weather_timeout_ms" => {
+                    toml::Value::Integer(value.parse().map_err(|_| ConfigError::Environment {
+                        name: name.clone(),
+                        value: value.clone(),
+                        message: "not a whole number of milliseconds".to_string(),
+                    })?)
+                }
                 "clock_offset_ms" => {
                     toml::Value::Integer(value.parse().map_err(|_| ConfigError::Environment {
                         name: name.clone(),
@@ -269,6 +289,12 @@ impl Config {
             return Err(ConfigError::File {
                 path: file.map(Path::to_owned).unwrap_or_default(),
                 message: "session_timeout_secs must be 1 to 86400".to_string(),
+            });
+        }
+        if !(1..=60_000).contains(&config.weather_timeout_ms) {
+            return Err(ConfigError::File {
+                path: file.map(Path::to_owned).unwrap_or_default(),
+                message: "weather_timeout_ms must be 1 to 60000".to_string(),
             });
         }
         Ok(config)
@@ -408,6 +434,43 @@ mod tests {
             !text.contains("s3cret") && text.contains("postgres://hark:(hidden)@db.local/hark"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn the_weather_service_is_configured_by_the_environment() {
+        let config = Config::load(
+            None,
+            env(&[
+                (
+                    "HARK_WEATHER_FORECAST_URL",
+                    "http://127.0.0.1:9/v1/forecast",
+                ),
+                ("HARK_WEATHER_GEOCODING_URL", "http://127.0.0.1:9/v1/search"),
+                ("HARK_WEATHER_TIMEOUT_MS", "300"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            config.weather_forecast_url,
+            "http://127.0.0.1:9/v1/forecast"
+        );
+        assert_eq!(config.weather_geocoding_url, "http://127.0.0.1:9/v1/search");
+        assert_eq!(config.weather_timeout_ms, 300);
+        let defaults = Config::default();
+        assert_eq!(
+            defaults.weather_forecast_url,
+            "https://api.open-meteo.com/v1/forecast"
+        );
+        assert_eq!(defaults.weather_timeout_ms, 2000);
+        for bad in ["0", "60001", "2s"] {
+            let err = Config::load(None, env(&[("HARK_WEATHER_TIMEOUT_MS", bad)]))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains("HARK_WEATHER_TIMEOUT_MS") || err.contains("1 to 60000"),
+                "{err}"
+            );
+        }
     }
 
     #[test]

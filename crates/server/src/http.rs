@@ -419,6 +419,8 @@ struct HouseholdPatch {
     /// `null` removes the location.
     #[serde(default, deserialize_with = "present")]
     location: Option<Option<Location>>,
+    /// `metric` or `imperial`.
+    units: Option<hark_core::weather::Units>,
 }
 
 /// Tells a field that is absent (`None`) from one that is `null` (`Some(None)`).
@@ -449,6 +451,7 @@ async fn update_household(
         name: patch.name,
         time_zone: patch.time_zone,
         location: patch.location,
+        units: patch.units,
     };
     let household = server
         .store

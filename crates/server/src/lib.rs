@@ -24,6 +24,7 @@ pub mod music;
 pub mod names;
 mod phrases;
 mod random;
+pub mod weather;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -72,6 +73,8 @@ pub struct Server {
     learned_music: music::Learned,
     /// The rooms whose player is an MPD (issue 7).
     pub mpd: media::MpdPlayers,
+    /// The weather service (Open-Meteo), for the weather skill.
+    pub weather: weather::Weather,
 }
 
 /// What the first start created, to show the user once.
@@ -167,6 +170,7 @@ impl Server {
             hark_scheduler::Config::default(),
         );
         let music = hark_music::Library::new(store.clone());
+        let weather = weather::Weather::new(config, clock.clone());
         let server = Server {
             music,
             learned_music: Default::default(),
@@ -181,6 +185,7 @@ impl Server {
             voice: std::sync::RwLock::new(voice),
             grammar,
             voice_config,
+            weather,
         };
         Ok((Arc::new(server), bootstrap))
     }
@@ -289,6 +294,10 @@ impl Server {
         // The household's lists (issue 7).
         if needs.lists {
             state.lists = lists::views(&self.store, &household.id).await?;
+        }
+        // The weather never fails a turn: a service that does not answer is a report too.
+        if let (true, assistant::Understood::Ready { intent, .. }) = (needs.weather, understood) {
+            state.weather = Some(self.weather.report(household, intent).await);
         }
         Ok(())
     }

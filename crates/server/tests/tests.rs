@@ -14,3 +14,4 @@ mod stream;
 mod timers;
 mod trained;
 mod voice;
+mod weather;

@@ -17,6 +17,7 @@
 //! | [`media`] | play music from the library, control it, playlists | `HassMediaSearchAndPlay`, `HassMediaPause`, ... |
 //! | [`volume`] | the device's volume and mute | `HassSetVolume`, `HarkGetVolume`, ... |
 //! | [`lists`] | shopping, to-do and named lists: add, read, check off, remove, clear | `HassListAddItem`, ... |
+//! | [`weather`] | current conditions and the forecast | `HassGetWeather` |
 //!
 //! The key decision: what a skill says lives in [`responses`] files, checked
 //! against the keys and placeholders the skill fills when it is built, so a
@@ -51,6 +52,7 @@ pub mod stop;
 mod testing;
 pub mod timer;
 pub mod volume;
+pub mod weather;
 
 pub use error::Error;
 
@@ -70,6 +72,7 @@ pub fn builtin() -> Result<Vec<Box<dyn Skill>>, Error> {
         Box::new(media::Media::new()?),
         Box::new(volume::Volume::new()?),
         Box::new(lists::Lists::new()?),
+        Box::new(weather::Weather::new()?),
     ])
 }
 
@@ -151,7 +154,8 @@ mod tests {
         media::Media::new().unwrap();
         volume::Volume::new().unwrap();
         lists::Lists::new().unwrap();
-        assert_eq!(builtin().unwrap().len(), 10);
+        weather::Weather::new().unwrap();
+        assert_eq!(builtin().unwrap().len(), 11);
     }
 
     #[test]
@@ -192,7 +196,8 @@ mod tests {
         assert_eq!(name(hark_core::skill::MISSED_INTENT), Some("ringing"));
         assert_eq!(name("HarkMediaShuffle"), Some("media"));
         assert_eq!(name("HassSetVolume"), Some("volume"));
-        assert_eq!(registry.intents().count(), 46);
+        assert_eq!(registry.intents().count(), 47);
+        assert_eq!(name("HassGetWeather"), Some("weather"));
         assert_eq!(name("HassListAddItem"), Some("lists"));
     }
 

@@ -63,6 +63,7 @@ impl Home {
                 name: "Home".into(),
                 time_zone: zone.into(),
                 location: None,
+                units: Default::default(),
                 created_at,
             },
             session: SessionId::new("s1"),

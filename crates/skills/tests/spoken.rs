@@ -23,6 +23,7 @@ fn conversation(zone: &str, now: &str, sentences: &[&str]) -> String {
         name: "Home".into(),
         time_zone: zone.into(),
         location: None,
+        units: Default::default(),
         created_at,
     };
     let device = |id: &str, name: &str| Device {

@@ -2,3 +2,4 @@
 //! parsed by hark's real grammar, answered by the built-in skills.
 
 mod spoken;
+mod weather;

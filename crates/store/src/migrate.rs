@@ -49,6 +49,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 7,
         sql: include_str!("../migrations/0007_players.sql"),
     },
+    // The household's weather units.
+    Migration {
+        version: 8,
+        sql: include_str!("../migrations/0008_household_units.sql"),
+    },
 ];
 
 /// The schema version this code writes and reads.

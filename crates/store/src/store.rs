@@ -11,6 +11,7 @@ use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
+use hark_core::weather::Units;
 use hark_core::{Device, DeviceId, Household, HouseholdId, Location, TokenId};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
@@ -33,7 +34,7 @@ const MAX_NAME_CHARS: usize = 100;
 
 macro_rules! household_columns {
     () => {
-        "id, name, time_zone, location_name, latitude, longitude, created_at"
+        "id, name, time_zone, location_name, latitude, longitude, created_at, units"
     };
 }
 
@@ -128,6 +129,7 @@ impl Store {
             name: clean_name("a household's name", name)?,
             time_zone: check_zone(time_zone)?,
             location: location.map(check_location).transpose()?,
+            units: Units::default(),
             created_at: to_millisecond(now)?,
         };
         let (place, latitude, longitude) = location_values(household.location.as_ref());
@@ -136,7 +138,7 @@ impl Store {
                 concat!(
                     "INSERT INTO households (",
                     household_columns!(),
-                    ") VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
                 ),
                 vec![
                     household.id.as_str().into(),
@@ -146,6 +148,7 @@ impl Store {
                     latitude,
                     longitude,
                     millis(household.created_at),
+                    household.units.as_str().into(),
                 ],
             )
             .await?;
@@ -187,6 +190,7 @@ impl Store {
             name: clean_name("a household's name", new.name)?,
             time_zone: check_zone(new.time_zone)?,
             location: new.location.cloned().map(check_location).transpose()?,
+            units: Units::default(),
             created_at,
         };
         let device = Device {
@@ -210,7 +214,7 @@ impl Store {
             sql: concat!(
                 "INSERT INTO households (",
                 household_columns!(),
-                ") VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
             ),
             params: vec![
                 household.id.as_str().into(),
@@ -220,6 +224,7 @@ impl Store {
                 latitude,
                 longitude,
                 millis(household.created_at),
+                household.units.as_str().into(),
             ],
             required: true,
         }];
@@ -334,7 +339,8 @@ impl Store {
                     "time_zone = COALESCE($3, time_zone), ",
                     "location_name = CASE WHEN CAST($4 AS BIGINT) = 1 THEN CAST($5 AS TEXT) ELSE location_name END, ",
                     "latitude = CASE WHEN CAST($4 AS BIGINT) = 1 THEN CAST($6 AS DOUBLE PRECISION) ELSE latitude END, ",
-                    "longitude = CASE WHEN CAST($4 AS BIGINT) = 1 THEN CAST($7 AS DOUBLE PRECISION) ELSE longitude END ",
+                    "longitude = CASE WHEN CAST($4 AS BIGINT) = 1 THEN CAST($7 AS DOUBLE PRECISION) ELSE longitude END, ",
+                    "units = COALESCE(CAST($8 AS TEXT), units) ",
                     "WHERE id = $1 RETURNING ",
                     household_columns!()
                 ),
@@ -346,6 +352,7 @@ impl Store {
                     place,
                     latitude,
                     longitude,
+                    update.units.map(Units::as_str).into(),
                 ],
             )
             .await?;
@@ -613,6 +620,11 @@ fn household(row: &Row) -> Result<Household> {
         time_zone: row.text(2)?,
         location,
         created_at: timestamp(row.int(6)?)?,
+        units: Units::parse(&row.text(7)?).ok_or_else(|| {
+            StoreError::Database(
+                "a stored household has units other than metric or imperial".into(),
+            )
+        })?,
     })
 }
 

@@ -1,5 +1,6 @@
 //! The store's own records: what a token may do, what it is, and a change to a household.
 
+use hark_core::weather::Units;
 use hark_core::{Device, DeviceId, Household, HouseholdId, Location, TokenId};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -42,6 +43,8 @@ pub struct HouseholdUpdate {
     pub time_zone: Option<String>,
     /// A new location (`Some(None)` clears it).
     pub location: Option<Option<Location>>,
+    /// New weather units.
+    pub units: Option<Units>,
 }
 
 /// What a new household starts with.

@@ -1,5 +1,6 @@
 //! Creating, reading and changing households.
 
+use hark_core::weather::Units;
 use hark_core::{HouseholdId, Location};
 use hark_store::{HouseholdUpdate, StoreError};
 
@@ -137,6 +138,37 @@ both! {
 
         // The other household is untouched.
         assert_eq!(store.household(&other.id).await.unwrap(), Some(other));
+    }
+
+    async fn units_are_metric_until_set(fx: &Fixture) {
+        let store = &fx.store;
+        let home = store.create_household("Home", "Europe/Paris", None, t(0)).await.unwrap();
+        assert_eq!(home.units, Units::Metric);
+        let imperial = store
+            .update_household(
+                &home.id,
+                HouseholdUpdate { units: Some(Units::Imperial), ..Default::default() },
+            )
+            .await
+            .unwrap();
+        assert_eq!(imperial.units, Units::Imperial);
+        assert_eq!(imperial.name, "Home");
+        assert_eq!(store.household(&home.id).await.unwrap(), Some(imperial.clone()));
+        // Another change leaves them as they are.
+        let renamed = store
+            .update_household(
+                &home.id,
+                HouseholdUpdate { name: Some("Flat".into()), ..Default::default() },
+            )
+            .await
+            .unwrap();
+        assert_eq!(renamed.units, Units::Imperial);
+        let founded = store.create_household_with_admin(new_home("kitchen"), t(1)).await.unwrap();
+        assert_eq!(founded.household.units, Units::Metric);
+        assert_eq!(
+            store.household(&founded.household.id).await.unwrap().map(|h| h.units),
+            Some(Units::Metric)
+        );
     }
 
     async fn update_refuses_bad_input_and_unknown_households(fx: &Fixture) {

@@ -62,6 +62,7 @@ both! {
                         latitude: 35.68,
                         longitude: 139.69,
                     })),
+                    units: Some(hark_core::weather::Units::Imperial),
                 },
             )
             .await

@@ -2,9 +2,9 @@
 
 mod bench_voice;
 mod crash;
-mod music;
-mod lists;
 mod household;
+mod lists;
+mod music;
 mod nlu;
 mod nlu_trained;
 mod server;

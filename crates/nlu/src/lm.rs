@@ -38,7 +38,8 @@ pub const SENTENCE_END: &str = "</s>";
 /// How to build a model.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LmOptions {
-    /// Sentences to sample. Default 50,000, as in the voice notes' measurement.
+    /// Sentences to sample. Default 50,000, as in the voice notes' measurement; hark-voice
+    /// samples more for a large grammar (`hark_voice::WHOLE_GRAMMAR_SENTENCES`).
     pub sentences: usize,
     /// The sampler's seed: the same grammar, options and seed give the same text.
     pub seed: u64,

@@ -36,8 +36,8 @@ mod audio;
 mod changes;
 mod listening;
 // The music library (issue 7).
-mod media;
 mod lists;
+mod media;
 mod ringing;
 mod stream;
 

@@ -15,8 +15,8 @@ mod error;
 pub mod events;
 pub mod http;
 // Each device's player and a room's MPD (issue 7).
-pub mod media;
 mod lists;
+pub mod media;
 pub mod metrics;
 pub mod missed;
 // The music library (issue 7).

@@ -140,7 +140,7 @@ fn nothing_there_and_no_such_list() {
 #[test]
 fn add_with_no_list_asks_which_and_the_answer_completes_it() {
     let r = start("lists-ask");
-    let asked = say(&r, "add milk and eggs", None);
+    let asked = say(&r, "add milk and eggs to a list", None);
     assert_eq!(speech(&asked), "Add milk and eggs to which list?");
     assert_eq!(asked["expects_reply"], true);
     assert!(items(&r, "shopping").is_empty(), "nothing added yet");
@@ -152,14 +152,14 @@ fn add_with_no_list_asks_which_and_the_answer_completes_it() {
     assert_eq!(done["expects_reply"], false);
     assert_eq!(open(&r, "shopping"), ["milk", "eggs"]);
 
-    let asked = say(&r, "add water the plants", None);
+    let asked = say(&r, "put water the plants on one of my lists", None);
     let done = say(&r, "to do", asked["session"].as_str());
     assert_eq!(
         speech(&done),
         "I've added water the plants to your to-do list."
     );
     // A list that does not exist is not made from a misheard answer.
-    let asked = say(&r, "add batteries", None);
+    let asked = say(&r, "add batteries to a list", None);
     let done = say(&r, "garage", asked["session"].as_str());
     assert_eq!(speech(&done), "There's no list called garage.");
     let (_, lists) = r.call("GET", "/v1/lists", None);

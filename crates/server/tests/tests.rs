@@ -5,10 +5,10 @@
 
 mod alarms;
 mod devices;
+mod lists;
 mod media;
 mod music;
 mod names;
-mod lists;
 mod ringing;
 mod stream;
 mod timers;

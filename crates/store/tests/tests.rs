@@ -10,7 +10,7 @@ mod devices;
 mod durability;
 mod households;
 mod isolation;
-mod players;
 mod lists;
+mod players;
 mod scheduled;
 mod tokens;

@@ -2,26 +2,13 @@
 
 use serde_json::Value;
 
-use crate::support::{data_dir, hark, serve};
+use crate::support::{data_dir, serve};
 
 #[test]
 fn lists_from_the_command_line() {
     let dir = data_dir("lists");
     let server = serve(&dir);
-    let run = |args: &[&str]| {
-        let out = hark()
-            .arg("lists")
-            .args(args)
-            .args(["--server", &server.url, "--data-dir"])
-            .arg(&dir)
-            .output()
-            .unwrap();
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).to_string(),
-            String::from_utf8_lossy(&out.stderr).to_string(),
-        )
-    };
+    let run = |args: &[&str]| server.client(&dir, &[&["lists"], args].concat());
     let (ok, out, err) = run(&["add", "shopping", "milk", "Eggs", "oat milk"]);
     assert!(ok, "{err}");
     assert_eq!(out, "added\tmilk\nadded\tEggs\nadded\toat milk\n");

@@ -801,20 +801,7 @@ fn config_is_file_then_environment_then_flags() {
 fn timers_from_the_command_line() {
     let dir = data_dir("timers");
     let server = serve(&dir);
-    let run = |args: &[&str]| {
-        let out = hark()
-            .arg("timers")
-            .args(args)
-            .args(["--server", &server.url, "--data-dir"])
-            .arg(&dir)
-            .output()
-            .unwrap();
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).to_string(),
-            String::from_utf8_lossy(&out.stderr).to_string(),
-        )
-    };
+    let run = |args: &[&str]| server.client(&dir, &[&["timers"], args].concat());
     let (ok, started, err) = run(&["start", "480", "--name", "pasta"]);
     assert!(ok, "{err}");
     assert!(started.contains("\tpasta\tpending\t"), "{started}");
@@ -828,15 +815,9 @@ fn timers_from_the_command_line() {
     let (ok, resumed, err) = run(&["resume", &id]);
     assert!(ok && resumed.contains("\tpending\t"), "{resumed}{err}");
     for (command, args) in [("ringing", vec!["list"]), ("missed", vec![])] {
-        let out = hark()
-            .arg(command)
-            .args(args)
-            .args(["--server", &server.url, "--data-dir"])
-            .arg(&dir)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{command}: {out:?}");
-        assert!(out.stdout.is_empty(), "nothing rings, nothing was missed");
+        let (ok, out, err) = server.client(&dir, &[&[command], &args[..]].concat());
+        assert!(ok, "{command}: {err}");
+        assert!(out.is_empty(), "nothing rings, nothing was missed");
     }
     let (ok, cancelled, _) = run(&["cancel", &id]);
     assert!(ok && cancelled.contains("\tcancelled\t"), "{cancelled}");
@@ -851,19 +832,7 @@ fn timers_from_the_command_line() {
 fn alarms_and_reminders_from_the_command_line() {
     let dir = data_dir("alarms-cli");
     let server = serve(&dir);
-    let run = |args: &[&str]| {
-        let out = hark()
-            .args(args)
-            .args(["--server", &server.url, "--data-dir"])
-            .arg(&dir)
-            .output()
-            .unwrap();
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).to_string(),
-            String::from_utf8_lossy(&out.stderr).to_string(),
-        )
-    };
+    let run = |args: &[&str]| server.client(&dir, args);
     let at = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(2)).to_string();
     let (ok, set, err) = run(&["alarms", "set", &at, "--label", "gym"]);
     assert!(ok && set.contains("\tgym\tpending\t"), "{set}{err}");

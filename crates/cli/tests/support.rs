@@ -18,6 +18,24 @@ pub struct Running {
     pub token: Option<String>,
 }
 
+impl Running {
+    /// Runs `hark ARGS` against this server with `dir` as the data folder (where the admin
+    /// token was saved): whether it succeeded, its stdout and its stderr.
+    pub fn client(&self, dir: &Path, args: &[&str]) -> (bool, String, String) {
+        let out = hark()
+            .args(args)
+            .args(["--server", &self.url, "--data-dir"])
+            .arg(dir)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    }
+}
+
 impl Drop for Running {
     fn drop(&mut self) {
         let _ = self.child.kill();

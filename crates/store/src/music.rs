@@ -182,12 +182,32 @@ impl Store {
 
     /// Every stored file of the household's library: what a rescan compares against.
     pub async fn music_files(&self, household: &HouseholdId) -> Result<Vec<StoredFile>> {
+        self.stored_files(
+            "SELECT id, path, size, mtime FROM music_tracks WHERE household_id = $1",
+            household,
+        )
+        .await
+    }
+
+    /// The files a scan could not read as audio, with the size and time they had then (the
+    /// ids are empty).
+    pub async fn music_skipped(&self, household: &HouseholdId) -> Result<Vec<StoredFile>> {
+        self.stored_files(
+            "SELECT '', path, size, mtime FROM music_skipped WHERE household_id = $1",
+            household,
+        )
+        .await
+    }
+
+    /// The rows of `sql` (id, path, size, mtime, for one household) as stored files.
+    async fn stored_files(
+        &self,
+        sql: &'static str,
+        household: &HouseholdId,
+    ) -> Result<Vec<StoredFile>> {
         let rows = self
             .inner
-            .query(
-                "SELECT id, path, size, mtime FROM music_tracks WHERE household_id = $1",
-                vec![household.as_str().into()],
-            )
+            .query(sql, vec![household.as_str().into()])
             .await?;
         rows.iter()
             .map(|row| {
@@ -196,28 +216,6 @@ impl Store {
                     path: row.text(1)?,
                     size: u64::try_from(row.int(2)?).unwrap_or(0),
                     mtime: row.int(3)?,
-                })
-            })
-            .collect()
-    }
-
-    /// The files a scan could not read as audio, with the size and time they had then (the
-    /// ids are empty).
-    pub async fn music_skipped(&self, household: &HouseholdId) -> Result<Vec<StoredFile>> {
-        let rows = self
-            .inner
-            .query(
-                "SELECT path, size, mtime FROM music_skipped WHERE household_id = $1",
-                vec![household.as_str().into()],
-            )
-            .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(StoredFile {
-                    id: String::new(),
-                    path: row.text(0)?,
-                    size: u64::try_from(row.int(1)?).unwrap_or(0),
-                    mtime: row.int(2)?,
                 })
             })
             .collect()

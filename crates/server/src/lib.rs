@@ -285,10 +285,7 @@ impl Server {
                 state.media = self
                     .media_matches(&household.id, intent)
                     .await
-                    .map_err(|error| match error {
-                        hark_music::Error::Store(error) => error.into(),
-                        other => hark_scheduler::SchedulerError::Invalid(other.to_string()),
-                    })?;
+                    .map_err(media::MediaError::from)?;
             }
         }
         // The household's lists (issue 7).

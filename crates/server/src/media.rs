@@ -64,7 +64,9 @@ pub enum MediaError {
 impl From<MediaError> for hark_scheduler::SchedulerError {
     fn from(error: MediaError) -> Self {
         match error {
-            MediaError::Store(error) => error.into(),
+            MediaError::Store(error) | MediaError::Music(hark_music::Error::Store(error)) => {
+                error.into()
+            }
             other => hark_scheduler::SchedulerError::Invalid(other.to_string()),
         }
     }

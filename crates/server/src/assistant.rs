@@ -29,6 +29,7 @@ use serde_json::Value;
 
 use crate::dialogue::{Pending, Sessions};
 use crate::phrases::Phrases;
+use crate::TurnError;
 
 /// How many times a question is asked again when the answer does not fit.
 const MAX_RETRIES: u8 = 2;
@@ -256,13 +257,23 @@ impl Assistant {
             .map_or_else(skill::Needs::default, |s| s.needs(intent))
     }
 
-    /// What the user hears when something went wrong.
-    pub fn failed_speech(&self) -> &str {
-        &self.phrases.failed
+    /// What the user hears when a turn's state could not be read or its effects applied on
+    /// `device`: a room's music player that does not answer is named, so the user knows what
+    /// to check (the player is the device's own: a turn drives no other device's player);
+    /// anything else gets the short apology, the log has the cause.
+    pub fn apology(&self, error: &TurnError, device: &Device) -> String {
+        if error.player_unreachable() {
+            self.phrases
+                .player_unreachable
+                .replace("{device}", device.name.trim())
+        } else {
+            self.phrases.failed.clone()
+        }
     }
 
-    /// The apology for a turn that could not be answered.
-    pub fn failed(&self, understood: Understood) -> Reply {
+    /// The reply to a turn that could not be answered because of `error` (see
+    /// [`Assistant::apology`]).
+    pub fn failed(&self, understood: Understood, error: &TurnError, device: &Device) -> Reply {
         match understood {
             Understood::Done(reply) => reply,
             Understood::Ready {
@@ -272,7 +283,7 @@ impl Assistant {
                 ..
             } => Reply::plain(
                 Some(intent),
-                self.phrases.failed.clone(),
+                self.apology(error, device),
                 session,
                 false,
                 timings,

@@ -24,6 +24,8 @@ pub mod music;
 pub mod names;
 mod phrases;
 mod random;
+// What a turn's state and effects fail with, and what the user hears then.
+mod turn_error;
 pub mod weather;
 
 use std::path::PathBuf;
@@ -40,6 +42,7 @@ use tokio::net::TcpListener;
 pub use assistant::{Assistant, Reply, State};
 pub use config::Config;
 pub use error::{ApiError, CODES};
+pub use turn_error::TurnError;
 
 /// The OpenAPI description of the HTTP API, served at `/v1/openapi.json`.
 pub const OPENAPI: &str = include_str!("openapi.json");
@@ -207,9 +210,10 @@ impl Server {
     /// One whole turn: understand the words, read the household's timers,
     /// alarms or devices when the intent needs them, let the skill answer, and apply its effects
     /// durably before the answer is given. If an effect cannot be applied,
-    /// the user hears an apology instead of a promise that was not kept.
-    /// What was missed on the device since the last turn there is told after
-    /// the answer.
+    /// the user hears an apology instead of a promise that was not kept
+    /// (one that names the room's music player when that is what did not
+    /// answer). What was missed on the device since the last turn there is
+    /// told after the answer.
     pub async fn turn(
         &self,
         household: &Household,
@@ -223,13 +227,13 @@ impl Server {
             .read_state(household, device, &understood, &mut state)
             .await
         {
-            tracing::error!(%error, "reading the household's timers, alarms and reminders");
-            return self.assistant.failed(understood);
+            error.log("reading what the turn's skill needs");
+            return self.assistant.failed(understood, &error, device);
         }
         let mut reply = self.assistant.answer(household, device, understood, &state);
         if let Err(error) = self.apply(household, device, &reply.effects).await {
-            tracing::warn!(%error, "applying the skill's effects");
-            reply.speech = self.assistant.failed_speech().to_string();
+            error.log("applying the skill's effects");
+            reply.speech = self.assistant.apology(&error, device);
             reply.effects.clear();
             reply.expects_reply = false;
         }
@@ -244,7 +248,7 @@ impl Server {
         device: &Device,
         understood: &assistant::Understood,
         state: &mut State,
-    ) -> Result<(), hark_scheduler::SchedulerError> {
+    ) -> Result<(), TurnError> {
         let needs = self.assistant.needs(understood);
         if needs.ringing {
             let ringing = self
@@ -290,7 +294,9 @@ impl Server {
         }
         // The household's lists (issue 7).
         if needs.lists {
-            state.lists = lists::views(&self.store, &household.id).await?;
+            state.lists = lists::views(&self.store, &household.id)
+                .await
+                .map_err(TurnError::Lists)?;
         }
         // The weather never fails a turn: a service that does not answer is a report too.
         if let (true, assistant::Understood::Ready { intent, .. }) = (needs.weather, understood) {
@@ -368,7 +374,7 @@ impl Server {
         household: &Household,
         device: &Device,
         effects: &[Effect],
-    ) -> Result<(), hark_scheduler::SchedulerError> {
+    ) -> Result<(), TurnError> {
         use hark_scheduler::{FiringId, ItemId};
         let on = |named: &Option<DeviceId>| named.clone().unwrap_or_else(|| device.id.clone());
         for effect in effects {
@@ -411,9 +417,7 @@ impl Server {
                             hark_scheduler::Recurrence::from_json(rule)?,
                         ),
                         (None, None) => {
-                            return Err(hark_scheduler::SchedulerError::Invalid(
-                                "an alarm needs a time".into(),
-                            ))
+                            return Err(TurnError::Invalid("an alarm needs a time".into()))
                         }
                     };
                     self.scheduler
@@ -438,7 +442,7 @@ impl Server {
                     // A ring that ended meanwhile (its limit) is as good as stopped.
                     match self.scheduler.stop(h, &FiringId::new(id)).await {
                         Ok(_) | Err(hark_scheduler::SchedulerError::NotFound) => {}
-                        Err(error) => return Err(error),
+                        Err(error) => return Err(error.into()),
                     }
                 }
                 Effect::SnoozeRinging { id, seconds } => {
@@ -452,7 +456,9 @@ impl Server {
                     self.apply_media(household, device, effect).await?;
                 }
                 Effect::List(change) => {
-                    lists::apply(&self.store, h, change, self.clock.now()).await?;
+                    lists::apply(&self.store, h, change, self.clock.now())
+                        .await
+                        .map_err(TurnError::Lists)?;
                 }
                 // For the device itself.
                 Effect::StopDevice => {}

@@ -15,7 +15,8 @@
 //! shuffling itself (MPD's `random` stays off) so that MPD's queue and the stored one have the
 //! same order, and the stored ids name MPD's current song. MPD has no mute: muting sets its
 //! volume to 0 and keeps the level in the store for unmute. Every MPD call is bounded by
-//! [`MPD_TIMEOUT`], so an unreachable MPD fails the turn quickly with one sentence.
+//! [`MPD_TIMEOUT`], so an unreachable MPD fails the turn quickly, with a sentence of its own
+//! ([`crate::TurnError::player_unreachable`]).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -59,17 +60,6 @@ pub enum MediaError {
     /// The effect cannot be done (nothing to play, a track outside MPD's music folder).
     #[error("{0}")]
     Invalid(String),
-}
-
-impl From<MediaError> for hark_scheduler::SchedulerError {
-    fn from(error: MediaError) -> Self {
-        match error {
-            MediaError::Store(error) | MediaError::Music(hark_music::Error::Store(error)) => {
-                error.into()
-            }
-            other => hark_scheduler::SchedulerError::Invalid(other.to_string()),
-        }
-    }
 }
 
 /// The rooms whose player is an MPD (config `mpd_players`, `mpd_music_dir`).

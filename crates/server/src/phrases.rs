@@ -30,6 +30,9 @@ pub struct Phrases {
     pub cannot_yet: String,
     /// When a skill failed.
     pub failed: String,
+    /// When the room's music player (its MPD) does not answer; `{device}` is the device's
+    /// name ("kitchen").
+    pub player_unreachable: String,
 }
 
 const FILES: &[(&str, &str)] = &[("en", include_str!("responses/en.yaml"))];

@@ -343,10 +343,99 @@ fn a_room_with_mpd_plays_there() {
     assert_eq!(say(&r, "set the volume to 4"), "Volume 40.");
     assert_eq!(r.block_on(client.status()).unwrap().volume, Some(40));
 
-    // MPD gone: one sentence, quickly.
+    // MPD gone: one sentence, quickly, that says what is wrong.
     mpd.kill();
     let answer = say(&r, "next");
-    assert_eq!(answer, "Sorry, something went wrong.");
+    assert_eq!(
+        answer,
+        "I can't reach the music player in the default right now."
+    );
     drop(r);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A room whose MPD does not answer (issue 7: "say something useful when a service is
+// unreachable"): the turn says so in a sentence of its own, quickly (every MPD call is bounded
+// by MPD_TIMEOUT), and what is stored is left as it was. These need no mpd binary.
+
+use hark_core::media::PlayState;
+use hark_core::DeviceId;
+
+use crate::timers::say_on;
+
+const KITCHEN_UNREACHABLE: &str = "I can't reach the music player in the kitchen right now.";
+
+/// A server whose "kitchen" device plays through the MPD at `mpd`, with the library scanned;
+/// "default" plays on the device itself. Returns the kitchen's id too.
+fn with_kitchen_mpd(name: &str, mpd: &str) -> (Running, std::path::PathBuf, DeviceId) {
+    let dir = folder(name);
+    let data = dir.join("data");
+    let music = dir.join("music");
+    let r = start_with(name, |c| {
+        c.data_dir = data.clone();
+        c.mpd_players.insert("kitchen".into(), mpd.to_string());
+        c.mpd_music_dir = Some(music.clone());
+    });
+    let (status, kitchen) = r.call("POST", "/v1/devices", Some(json!({"name": "kitchen"})));
+    assert_eq!(status, 201, "{kitchen}");
+    scan_into(&r, &music, 0.3);
+    let kitchen = DeviceId::new(kitchen["id"].as_str().unwrap());
+    (r, dir, kitchen)
+}
+
+/// Asks the kitchen to play and what plays, hears the MPD's sentence both times (the first
+/// fails applying the effect, the second reading the player), and checks that nothing was
+/// stored for the kitchen and that a device without MPD still plays.
+fn kitchen_says_its_player_is_unreachable(r: &Running, kitchen: &DeviceId) {
+    let play = say_on(r, "kitchen", "play kind of blue", None);
+    assert_eq!(play["speech"], KITCHEN_UNREACHABLE, "{play}");
+    assert_eq!(play["effects"], json!([]), "{play}");
+    let asked = say_on(r, "kitchen", "what's playing", None);
+    assert_eq!(asked["speech"], KITCHEN_UNREACHABLE, "{asked}");
+
+    let store = &r.server().store;
+    let household = r.block_on(store.households()).unwrap()[0].id.clone();
+    let stored = r.block_on(store.player(&household, kitchen)).unwrap();
+    assert!(stored.queue.is_empty(), "{stored:?}");
+    assert_eq!(stored.state, PlayState::Stopped);
+
+    assert_eq!(
+        say(r, "play kind of blue"),
+        "Playing Kind of Blue by Miles Davis."
+    );
+    let default = r
+        .block_on(hark_server::find_device(store, &household, "default"))
+        .unwrap()
+        .unwrap();
+    let default = r.block_on(store.player(&household, &default.id)).unwrap();
+    assert_eq!(
+        (default.queue.len(), default.state),
+        (3, PlayState::Playing)
+    );
+}
+
+#[test]
+fn a_room_whose_mpd_is_not_listening_says_so_and_stores_nothing() {
+    // A port that was free a moment ago: connecting is refused.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    drop(listener);
+    let (r, dir, kitchen) = with_kitchen_mpd("mpd-refused", &address);
+    kitchen_says_its_player_is_unreachable(&r, &kitchen);
+    drop(r);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_room_whose_mpd_never_answers_says_so_and_stores_nothing() {
+    // The kernel completes the connection into the listener's backlog, and nobody ever sends
+    // MPD's greeting: every connection waits until MPD_TIMEOUT.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = silent.local_addr().unwrap().to_string();
+    let (r, dir, kitchen) = with_kitchen_mpd("mpd-silent", &address);
+    kitchen_says_its_player_is_unreachable(&r, &kitchen);
+    drop(r);
+    drop(silent);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -6,8 +6,10 @@
 //! `Artist/Album/NN Title.ext` folders), then measures on a fresh SQLite database (or
 //! `--database-url`): the first scan, a rescan with nothing changed, the first index build,
 //! search latency over exact and misspelled names, `names()`, and compiling the grammar with
-//! every name as `media_name` values (what a server does after a rescan). With `--dir`, files
-//! already there are reused, so a second run skips the generation.
+//! every name as `media_name` values (what a server does after a rescan). With `--voice`, also
+//! the voice recognizer's rebuild with those names (what a server with `voice = true` does next:
+//! export, trigram model, PocketSphinx), and how many names reach the recognizer's language
+//! model. With `--dir`, files already there are reused, so a second run skips the generation.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -33,6 +35,10 @@ pub struct MusicScanBench {
     /// Searches to time.
     #[arg(long, default_value_t = 2_000)]
     searches: usize,
+    /// Also rebuild the voice recognizer with every name (PocketSphinx and espeak-ng needed),
+    /// and count the names its language model reaches.
+    #[arg(long)]
+    voice: bool,
 }
 
 const ADJECTIVES: &[&str] = &[
@@ -283,6 +289,10 @@ fn measure(args: &MusicScanBench, dir: &Path, temporary: &Path) -> Result<()> {
         let matcher = hark_nlu::Matcher::new(&grammar)?;
         let grammar_s = at.elapsed().as_secs_f64();
         drop(matcher);
+        let voice = match args.voice {
+            true => Some(voice_rebuild(&grammar, &all)?),
+            false => None,
+        };
 
         let album = library
             .search(&household, &names.albums[0], Some(MediaKind::Album), None)
@@ -330,6 +340,109 @@ fn measure(args: &MusicScanBench, dir: &Path, temporary: &Path) -> Result<()> {
             "| tracks() of an album ({} tracks) | {tracks_ms:.2} ms |",
             tracks.len()
         );
+        if let Some(voice) = voice {
+            voice.print(all.len());
+        }
         anyhow::Ok(())
     })
+}
+
+/// The voice recognizer rebuilt with every name, and what its language model holds of them.
+struct VoiceRebuild {
+    /// `hark_voice::Voice::new`, as `Server::learn_media_names` calls it with voice on.
+    seconds: f64,
+    /// Of which exporting the grammar and building the trigram model (timed again, alone).
+    model_seconds: f64,
+    /// The recognizer's vocabulary.
+    words: usize,
+    /// Sentences the model was sampled from.
+    sentences: usize,
+    /// Names whose words are all in the vocabulary.
+    in_vocabulary: usize,
+    /// Names whose words all occur in the sampled sentences.
+    words_sampled: usize,
+    /// Names whose adjacent word pairs all occur in the sampled sentences (a one-word name
+    /// has none): at most the names sampled whole, since other names share pairs.
+    pairs_sampled: usize,
+}
+
+/// Builds the voice pipeline on `grammar` (with the library's names in it), then the same
+/// language model again to look inside it: which of `names` it reaches. A word of the grammar
+/// that no sampled sentence holds keeps only a small unigram probability; a name whose words
+/// never follow each other in a sampled sentence is hard to recognize whole.
+fn voice_rebuild(grammar: &hark_nlu::Grammar, names: &[String]) -> Result<VoiceRebuild> {
+    use hark_nlu::{jsgf, lm};
+    let at = Instant::now();
+    let voice = hark_voice::Voice::new(grammar, hark_voice::Config::default())?;
+    let seconds = at.elapsed().as_secs_f64();
+    drop(voice);
+
+    // As `Voice::new` builds it for the whole grammar (no `intents`).
+    let at = Instant::now();
+    let exported = jsgf::export(grammar, &jsgf::Options::default())?;
+    let options = lm::LmOptions {
+        sentences: lm::LmOptions::default()
+            .sentences
+            .max(hark_voice::WHOLE_GRAMMAR_SENTENCES),
+        ..lm::LmOptions::default()
+    };
+    let model = lm::build(&exported, &options)?;
+    let model_seconds = at.elapsed().as_secs_f64();
+
+    let pairs = bigrams(&model.text);
+    let sampled: std::collections::HashSet<&str> = pairs
+        .iter()
+        .flat_map(|(a, b)| [a.as_str(), b.as_str()])
+        .collect();
+    let (mut in_vocabulary, mut words_sampled, mut pairs_sampled) = (0, 0, 0);
+    for name in names {
+        let Some(words) = jsgf::spoken_words(name) else {
+            continue;
+        };
+        in_vocabulary += words.iter().all(|w| exported.vocabulary.contains(w)) as usize;
+        words_sampled += words.iter().all(|w| sampled.contains(w.as_str())) as usize;
+        pairs_sampled += words
+            .windows(2)
+            .all(|pair| pairs.contains(&(pair[0].clone(), pair[1].clone())))
+            as usize;
+    }
+    Ok(VoiceRebuild {
+        seconds,
+        model_seconds,
+        words: exported.vocabulary.len(),
+        sentences: model.sentences,
+        in_vocabulary,
+        words_sampled,
+        pairs_sampled,
+    })
+}
+
+/// The bigrams an ARPA model lists: the word pairs its sampled sentences hold.
+fn bigrams(arpa: &str) -> std::collections::HashSet<(String, String)> {
+    arpa.lines()
+        .skip_while(|line| line.trim() != "\\2-grams:")
+        .skip(1)
+        .take_while(|line| !line.trim().is_empty() && !line.starts_with('\\'))
+        .filter_map(|line| {
+            let mut fields = line.split_whitespace().skip(1);
+            Some((fields.next()?.to_string(), fields.next()?.to_string()))
+        })
+        .collect()
+}
+
+impl VoiceRebuild {
+    fn print(&self, names: usize) {
+        println!(
+            "| voice recognizer rebuilt with every name (export, trigram model, PocketSphinx) | {:.2} s ({} words) |",
+            self.seconds, self.words
+        );
+        println!(
+            "| the export and trigram model alone, timed again ({} sentences sampled) | {:.2} s |",
+            self.sentences, self.model_seconds
+        );
+        println!(
+            "| names in the model's vocabulary / every word sampled / every word pair sampled | {} / {} / {} of {names} |",
+            self.in_vocabulary, self.words_sampled, self.pairs_sampled
+        );
+    }
 }

@@ -1,5 +1,6 @@
 //! The `hark` binary, run as a user runs it; one test binary.
 
+mod bench_music;
 mod bench_voice;
 mod crash;
 mod household;

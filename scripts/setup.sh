@@ -10,6 +10,7 @@
 #   - the speech engines hark-speech links (PocketSphinx with its American English model,
 #     espeak-ng), and the tools tests use: sox (resample, trim, convert) and PocketSphinx's own
 #     decoder (pocketsphinx_continuous, which checks the exported recognizer grammar);
+#   - the English word list trained intent models learn word classes from (wamerican-large);
 #   - a Rust toolchain through rustup, only when no cargo is found;
 #   - a Python virtual environment at <repo>/.venv (or $HARK_VENV) with the packages pinned in
 #     scripts/python-requirements.txt: hassil and Home Assistant's grammar, the reference hark's
@@ -87,6 +88,12 @@ step_mpd() {
 # Vorbis, lame MP3 and opusenc (opus-tools) Opus.
 step_music() {
 	apt_install sox lame opus-tools
+}
+
+# `hark nlu train` learns how an English word list writes each word (a name or not): Debian's
+# wamerican-large, /usr/share/dict/american-english-large.
+step_words() {
+	apt_install wamerican-large
 }
 
 step_rust() {
@@ -207,6 +214,7 @@ main() {
 	step_build_tools
 	step_speech
 	step_music
+	step_words
 	step_rust
 	# Only the tests and benchmarks compare against hassil and use PostgreSQL.
 	if [ "$purpose" = test ]; then

@@ -70,6 +70,8 @@ pub struct NluTrainBench {
         default_value = "../shared/data/slurp/devel.jsonl"
     )]
     slurp: PathBuf,
+    #[command(flatten)]
+    words: crate::nlu_trained::WordsArgs,
 }
 
 /// SLURP scenarios that none of the seven intents covers (music, play, weather,
@@ -167,7 +169,12 @@ pub fn run(args: NluTrainBench) -> Result<()> {
     let context = hark_nlu::entity::Context {
         now: "2026-11-25T08:00:00+01:00[Europe/Paris]".parse()?,
     };
-    let options = TrainOptions::default();
+    let (lexicon, note) = args.words.lexicon()?;
+    eprintln!("hark: {note}");
+    let options = TrainOptions {
+        lexicon,
+        ..TrainOptions::default()
+    };
     // F1 per size, per intent.
     let mut table: Vec<Vec<f64>> = vec![Vec::new(); sizes.len()];
     let mut rows = Vec::new();

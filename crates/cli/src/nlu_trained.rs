@@ -1,12 +1,14 @@
 //! `hark nlu train` and `hark nlu eval`: a parser learned from example sentences.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{bail, Context as _, Result};
 use clap::Args;
 use hark_nlu::trained::data::{self, Dataset};
 use hark_nlu::trained::eval::{self, Prediction};
+use hark_nlu::trained::lexicon::{self, Lexicon};
 use hark_nlu::trained::{from_grammar, Model, TrainOptions};
 use hark_nlu::{builtin, entity, Grammar};
 
@@ -31,6 +33,45 @@ pub struct TrainArgs {
     /// The seed of everything random in training: the same data and seed give the same model.
     #[arg(long, default_value_t = TrainOptions::default().seed)]
     seed: u64,
+    #[command(flatten)]
+    words: WordsArgs,
+}
+
+/// The English word list a model learns word classes from.
+#[derive(Debug, Args)]
+pub struct WordsArgs {
+    /// A word list, one word per line, capitalized where the word is a name (the model keeps
+    /// it). Default: Debian's wamerican-large (/usr/share/dict/american-english-large) when it
+    /// is installed.
+    #[arg(long = "words", value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// Train without a word list, even when one is installed.
+    #[arg(long = "no-words", conflicts_with = "file")]
+    none: bool,
+}
+
+impl WordsArgs {
+    /// The lexicon, and what to tell the user about it.
+    pub(crate) fn lexicon(&self) -> Result<(Arc<Lexicon>, String)> {
+        let path = match (&self.file, self.none) {
+            (_, true) => return Ok((Arc::default(), "no word list (--no-words)".into())),
+            (Some(path), false) => path.clone(),
+            (None, false) => {
+                let default = PathBuf::from(lexicon::DEFAULT_WORD_LIST);
+                if !default.exists() {
+                    let note = format!(
+                        "no word list ({} is not installed: install Debian's wamerican-large for better slots)",
+                        default.display()
+                    );
+                    return Ok((Arc::default(), note));
+                }
+                default
+            }
+        };
+        let lexicon = Lexicon::load(&path)?;
+        let note = format!("word list {} ({} words)", path.display(), lexicon.len());
+        Ok((Arc::new(lexicon), note))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -65,8 +106,11 @@ pub fn train(args: TrainArgs) -> Result<()> {
     if dataset.examples.is_empty() {
         bail!("no training sentences: give --data, --grammar or --builtin");
     }
+    let (lexicon, note) = args.words.lexicon()?;
+    eprintln!("hark: {note}");
     let options = TrainOptions {
         seed: args.seed,
+        lexicon,
         ..TrainOptions::default()
     };
     let (model, stats) = Model::train(&dataset, &options)?;

@@ -163,6 +163,83 @@ fn bad_training_data_is_refused_with_its_file_and_line_and_no_model_is_written()
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn a_word_list_is_kept_in_the_model_and_a_bad_one_is_refused_by_name() {
+    let dir = data_dir("nlu-train-words");
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("pizza.yaml");
+    std::fs::write(&data, PIZZA).unwrap();
+    let words = dir.join("words.txt");
+    std::fs::write(&words, "could\nhave\nlarge\npizza\nMargherita\n").unwrap();
+    let with = dir.join("with.model.json");
+    let (ok, _, stderr) = run(&[
+        "nlu",
+        "train",
+        "--data",
+        path(&data),
+        "--words",
+        path(&words),
+        "-o",
+        path(&with),
+    ]);
+    assert!(ok, "{stderr}");
+    assert!(stderr.contains("words.txt (5 words)"), "{stderr}");
+    let without = dir.join("without.model.json");
+    let (ok, _, stderr) = run(&[
+        "nlu",
+        "train",
+        "--data",
+        path(&data),
+        "--no-words",
+        "-o",
+        path(&without),
+    ]);
+    assert!(ok, "{stderr}");
+    assert!(stderr.contains("no word list"), "{stderr}");
+
+    let lexicon = |model: &Path| -> Value {
+        let file: Value = serde_json::from_slice(&std::fs::read(model).unwrap()).unwrap();
+        file["lexicon"].clone()
+    };
+    // Four lower-case words and one name, as 8-byte hashes in base64.
+    assert_eq!(lexicon(&with)["lower"].as_str().unwrap().len(), 44);
+    assert_eq!(lexicon(&with)["proper"].as_str().unwrap().len(), 12);
+    assert_eq!(lexicon(&without)["lower"], "");
+    let (ok, stdout, stderr) = run(&[
+        "nlu",
+        "parse",
+        "--model",
+        path(&with),
+        "could i have a large pepperoni pizza",
+    ]);
+    assert!(ok, "{stderr}");
+    let parsed: Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(parsed["intent"]["name"], "OrderPizza", "{stdout}");
+
+    let never = dir.join("never.model.json");
+    let empty = dir.join("empty-words.txt");
+    std::fs::write(&empty, "\n\n").unwrap();
+    for (list, expected) in [
+        (dir.join("missing-words.txt"), "missing-words.txt"),
+        (empty, "empty-words.txt: the word list has no word"),
+    ] {
+        let (ok, _, stderr) = run(&[
+            "nlu",
+            "train",
+            "--data",
+            path(&data),
+            "--words",
+            path(&list),
+            "-o",
+            path(&never),
+        ]);
+        assert!(!ok, "{} was accepted", list.display());
+        assert!(stderr.contains(expected), "{stderr}");
+        assert!(!never.exists());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The Snips benchmark's data, when this checkout has it beside it.
 fn snips() -> Option<PathBuf> {
     let dir = std::env::var_os("HARK_SNIPS_DATA")

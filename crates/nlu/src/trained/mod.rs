@@ -9,7 +9,8 @@
 //!   character n-grams and known entity values, with a "none" class learned from sentences of
 //!   no intent ([`negatives`]), so the model says when nothing matches;
 //! * a **slot filler per intent**: a linear-chain CRF over BIO labels with word, context,
-//!   shape, affix and gazetteer features ([`features`]).
+//!   shape, affix and gazetteer features ([`features`]), and how an English word list writes
+//!   each word ([`lexicon`]), which reaches words no example had.
 //!
 //! Slot values are normalized by hark's entity parsers when the slot's entity is a built-in
 //! one (`duration`, `datetime`...), and to the canonical value when the words are a value or
@@ -21,6 +22,7 @@ pub mod data;
 pub mod eval;
 mod features;
 pub mod from_grammar;
+pub mod lexicon;
 mod logreg;
 mod model_file;
 mod negatives;
@@ -38,7 +40,8 @@ use crate::text::words;
 use crate::Error;
 use crf::{Crf, Sequence};
 use data::{Dataset, Entity, Example, SlotSpan};
-use features::{FeatureIndex, Gazetteer, Sentence};
+use features::{FeatureIndex, Gazetteer, Known, Sentence};
+use lexicon::Lexicon;
 use logreg::LogReg;
 
 pub use model_file::{FORMAT, VERSION};
@@ -64,6 +67,9 @@ pub struct TrainOptions {
     /// values it saw. On the development split of the Snips data, 5 copies of 70 sentences
     /// raised the mean slot F1 from 0.806 to 0.819; the full sets need none.
     pub augment_below: usize,
+    /// An English word list the slot fillers learn word classes from ([`lexicon`]); the
+    /// model keeps it. Empty: no such features.
+    pub lexicon: std::sync::Arc<Lexicon>,
 }
 
 impl Default for TrainOptions {
@@ -75,6 +81,7 @@ impl Default for TrainOptions {
             none_weight: 0.5,
             max_iterations: 150,
             augment_below: 500,
+            lexicon: std::sync::Arc::default(),
         }
     }
 }
@@ -107,6 +114,7 @@ pub struct Model {
     classifier: Classifier,
     fillers: Vec<SlotFiller>,
     gazetteer: Gazetteer,
+    lexicon: std::sync::Arc<Lexicon>,
     entities: BTreeMap<String, Entity>,
     /// Each listed value and synonym, as normalized words, with its entity: the canonical value.
     canonical: HashMap<(String, String), String>,
@@ -212,6 +220,10 @@ impl Model {
             .into_iter()
             .collect();
         let gazetteer = gazetteer(dataset);
+        let known = Known {
+            gazetteer: &gazetteer,
+            lexicon: &options.lexicon,
+        };
         let lbfgs = optimize::Options {
             max_iterations: options.max_iterations,
             ..optimize::Options::default()
@@ -259,7 +271,7 @@ impl Model {
                 .iter()
                 .filter(|e| &e.intent == intent)
                 .collect();
-            let (filler, outcome) = SlotFiller::train(&examples, &gazetteer, options, lbfgs);
+            let (filler, outcome) = SlotFiller::train(&examples, known, options, lbfgs);
             iterations += outcome.map_or(0, |o| o.iterations);
             feature_count += filler.index.len();
             fillers.push(filler);
@@ -277,6 +289,7 @@ impl Model {
                 classifier,
                 fillers,
                 gazetteer,
+                lexicon: options.lexicon.clone(),
                 canonical: canonical(&dataset.entities),
                 entities: dataset.entities.clone(),
             },
@@ -311,7 +324,11 @@ impl Model {
             return None;
         }
         let intent = self.intents.get(class)?;
-        let slots = self.fillers[class].slots(&sentence, &self.gazetteer);
+        let known = Known {
+            gazetteer: &self.gazetteer,
+            lexicon: &self.lexicon,
+        };
+        let slots = self.fillers[class].slots(&sentence, known);
         let slots = slots
             .into_iter()
             .map(|span| {
@@ -345,7 +362,7 @@ impl Model {
 impl SlotFiller {
     fn train(
         examples: &[&Example],
-        gazetteer: &Gazetteer,
+        known: Known<'_>,
         options: &TrainOptions,
         lbfgs: optimize::Options,
     ) -> (SlotFiller, Option<optimize::Outcome>) {
@@ -362,7 +379,7 @@ impl SlotFiller {
         let augmented = augment(examples, copies, options.seed);
         for example in examples.iter().copied().chain(&augmented) {
             let sentence = Sentence::new(&example.text);
-            let hashes = features::token_features(&sentence, gazetteer, &own_values(example));
+            let hashes = features::token_features(&sentence, known, &own_values(example));
             let features = hashes
                 .into_iter()
                 .map(|token| token.into_iter().map(|h| index.add(h)).collect())
@@ -392,11 +409,11 @@ impl SlotFiller {
     }
 
     /// The slots of a sentence.
-    fn slots(&self, sentence: &Sentence<'_>, gazetteer: &Gazetteer) -> Vec<SlotSpan> {
+    fn slots(&self, sentence: &Sentence<'_>, known: Known<'_>) -> Vec<SlotSpan> {
         if self.slots.is_empty() {
             return Vec::new();
         }
-        let features: Vec<Vec<u32>> = features::token_features(sentence, gazetteer, &[])
+        let features: Vec<Vec<u32>> = features::token_features(sentence, known, &[])
             .into_iter()
             .map(|token| {
                 token
@@ -407,15 +424,22 @@ impl SlotFiller {
             .collect();
         let labels = self.crf.decode(&features);
         let mut out: Vec<SlotSpan> = Vec::new();
+        // The slot of the token before, if it had one.
+        let mut previous = None;
         for (token, label) in sentence.tokens.iter().zip(labels) {
             let label = usize::from(label);
             if label == 0 {
+                previous = None;
                 continue;
             }
             let k = (label - 1) / 2;
-            let begins = label % 2 == 1;
+            // A slot that begins right where a value of the same slot ends goes on instead
+            // ("chant" "song" is one "chant song"): in the Snips data, two values of one slot
+            // side by side are 3 of 35,748.
+            let goes_on = label % 2 == 0 || previous == Some(k);
+            previous = Some(k);
             match out.last_mut() {
-                Some(last) if !begins && last.slot == self.slots[k].0 => {
+                Some(last) if goes_on && last.slot == self.slots[k].0 => {
                     last.end = last.end.max(token.span.end);
                 }
                 _ => {
@@ -579,4 +603,40 @@ fn augment(examples: &[&Example], copies: usize, seed: u64) -> Vec<Example> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A slot filler of one slot that labels every word a beginning of it.
+    fn all_beginnings() -> SlotFiller {
+        let mut index = FeatureIndex::default();
+        index.add(features::hash("bias"));
+        let labels = Crf::label_count(1);
+        let mut state = vec![0.0; labels];
+        state[1] = 10.0;
+        SlotFiller {
+            slots: vec![("music_item".into(), "music_item".into())],
+            index,
+            crf: Crf {
+                labels,
+                state,
+                transitions: vec![0.0; (labels + 1) * labels],
+            },
+        }
+    }
+
+    #[test]
+    fn a_slot_that_begins_where_the_same_slot_ends_goes_on() {
+        let filler = all_beginnings();
+        let text = "chant song";
+        let known = Known {
+            gazetteer: &Gazetteer::default(),
+            lexicon: &Lexicon::default(),
+        };
+        let slots = filler.slots(&Sentence::new(text), known);
+        assert_eq!(slots.len(), 1, "{slots:?}");
+        assert_eq!(slots[0].value(text), "chant song");
+    }
 }

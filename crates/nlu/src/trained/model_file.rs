@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::crf::Crf;
 use super::data::Entity;
 use super::features::{FeatureIndex, Gazetteer};
+use super::lexicon::Lexicon;
 use super::logreg::LogReg;
 use super::{Classifier, Model, SlotFiller};
 use crate::grammar::Source;
@@ -24,7 +25,7 @@ use crate::Error;
 /// The `format` field of a model file.
 pub const FORMAT: &str = "hark-nlu-model";
 /// The version of the model file this build reads and writes.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct File {
@@ -33,8 +34,16 @@ struct File {
     intents: Vec<String>,
     entities: BTreeMap<String, Entity>,
     gazetteer: Gazetteer,
+    lexicon: LexiconFile,
     classifier: ClassifierFile,
     slot_fillers: Vec<SlotFillerFile>,
+}
+
+/// The word list's hashes ([`Lexicon`]); empty strings for a model trained without one.
+#[derive(Serialize, Deserialize)]
+struct LexiconFile {
+    lower: String,
+    proper: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -118,6 +127,13 @@ impl Model {
             intents: self.intents.clone(),
             entities: self.entities.clone(),
             gazetteer: self.gazetteer.clone(),
+            lexicon: {
+                let (lower, proper) = self.lexicon.hashes();
+                LexiconFile {
+                    lower: encode_u64(lower),
+                    proper: encode_u64(proper),
+                }
+            },
             classifier: ClassifierFile {
                 features: encode_u64(self.classifier.index.hashes()),
                 weights: encode_f64(&self.classifier.model.weights),
@@ -190,6 +206,12 @@ impl Model {
             },
             index,
         };
+        let lexicon = Lexicon::from_hashes(
+            decode::<8, u64>(&file.lexicon.lower, "the word list", u64::from_le_bytes)
+                .map_err(invalid)?,
+            decode::<8, u64>(&file.lexicon.proper, "the word list", u64::from_le_bytes)
+                .map_err(invalid)?,
+        );
         let mut fillers = Vec::new();
         for (filler, intent) in file.slot_fillers.into_iter().zip(&file.intents) {
             let slots: Vec<(String, String)> = filler
@@ -218,6 +240,7 @@ impl Model {
             classifier,
             fillers,
             gazetteer: file.gazetteer,
+            lexicon: std::sync::Arc::new(lexicon),
             canonical: super::canonical(&file.entities),
             entities: file.entities,
         })

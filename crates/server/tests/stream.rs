@@ -259,6 +259,7 @@ fn fetch(r: &Running, path: &str) -> Vec<u8> {
         .unwrap()
 }
 
+/// A `media_read` request, without a `length` for the default one.
 fn media_read(track: &str, offset: u64, length: Option<u64>) -> Value {
     let mut request = json!({"type": "media_read", "track": track, "offset": offset});
     if let Some(length) = length {
@@ -275,7 +276,7 @@ fn a_track_is_read_over_the_socket_in_chunks_with_a_conversation_between() {
     assert!(file.len() > 64 * 1024, "{} bytes", file.len());
     let client = client();
     let mut socket = client.block_on(connect(&r, Some(r.token()))).unwrap();
-    let read = client.block_on(async {
+    let (id, read) = client.block_on(async {
         let media = play_kind_of_blue(&mut socket).await;
         let id = media["track"]["id"].as_str().unwrap().to_string();
         assert_eq!(media["track"]["url"], format!("/v1/media/{id}"));
@@ -333,7 +334,6 @@ fn a_track_is_read_over_the_socket_in_chunks_with_a_conversation_between() {
         );
         (id, read)
     });
-    let (id, read) = read;
     assert!(read == file, "the bytes read are not the file's");
     assert!(
         read == fetch(&r, &format!("/v1/media/{id}")),

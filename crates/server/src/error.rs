@@ -73,7 +73,7 @@ pub const CODES: &[(&str, u16, &str)] = &[
     (
         "range_not_satisfiable",
         416,
-        "the Range asked for starts past the end of the file (Content-Range says its size)",
+        "the Range (or a media_read's offset) starts past the end of the file (Content-Range, or the message, says its size)",
     ),
     (
         "internal",

@@ -655,17 +655,17 @@ struct DeviceQuery {
 /// firing's id as its SSE `id`. A new connection first gets what rings on the
 /// device now (again, if it had it: a device drops ids it has rung), so that
 /// a device that restarts, or an event lost with a server that died between
-/// handing it over and writing it out, still rings. Firings that waited while
-/// the device was offline arrive within a second or so.
+/// handing it over and writing it out, still rings; then its player's state.
+/// Firings that waited while the device was offline arrive within a second or so.
 async fn events(
     State(server): State<Arc<Server>>,
     caller: Caller,
     axum::extract::Query(query): axum::extract::Query<DeviceQuery>,
 ) -> Result<Response, ApiError> {
     let device = speaking_device(&server, &caller, query.device.as_deref()).await?;
-    let (ringing, receiver) = subscribe(&server, &caller, &device).await?;
+    let (first, receiver) = subscribe(&server, &caller, &device).await?;
     let replay = futures_util::stream::iter(
-        ringing
+        first
             .into_iter()
             .map(|event| Ok(sse_event(event)))
             .collect::<Vec<_>>(),
@@ -683,9 +683,13 @@ async fn events(
         .into_response())
 }
 
-/// A new connection of `device` to its events: what rings on it now (to send first), and the
-/// live events from then on. Listening starts before what rings is read, so that nothing
-/// falls between; a firing in both arrives twice, with one id.
+/// A new connection of `device` to its events: what to send first, and the live events from
+/// then on. First goes what rings on the device now, then its player's state (its `media` and
+/// `volume` events, see [`media::player_replay`]): media and volume events are not kept for a
+/// device that is away, so a device that restarts learns here what to play and how loud.
+/// Listening starts before any of it is read, so that nothing falls between; a firing in both
+/// arrives twice, with one id, and a player change in both arrives again after its replay,
+/// which is then simply out of date.
 async fn subscribe(
     server: &Server,
     caller: &Caller,
@@ -702,12 +706,15 @@ async fn subscribe(
         .ringing(&caller.household.id, Some(&device.id))
         .await
         .map_err(scheduler_error)?;
+    let player = media::player_replay(server, &caller.household.id, device).await?;
     // Anything that waited for this device is offered again now.
     server.scheduler.wake();
-    Ok((
-        ringing.iter().map(crate::events::firing_event).collect(),
-        receiver,
-    ))
+    let first = ringing
+        .iter()
+        .map(crate::events::firing_event)
+        .chain(player)
+        .collect();
+    Ok((first, receiver))
 }
 
 /// A device event as SSE: its `type` as the event name, its firing id as the

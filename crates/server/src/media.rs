@@ -111,7 +111,9 @@ impl MpdPlayers {
     }
 }
 
-/// The event a device gets when its player changes: what plays now and where it is.
+/// The event a device gets when its player changes: what plays now and where it is. The
+/// track's `url` is where HTTP streams it; its `id` is what a `media_read` on `/v1/stream`
+/// takes, so a device on the WebSocket needs no HTTP.
 pub fn media_event(player: &Player, track: Option<&TrackView>, output: &str) -> Value {
     json!({
         "type": "media",

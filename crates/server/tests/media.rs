@@ -68,7 +68,7 @@ const LIBRARY: &[(&str, &str, &str, &str, &str, u32)] = &[
 ];
 
 /// Writes the library's files under `music` and scans them into the first household.
-fn scan_into(r: &Running, music: &std::path::Path, seconds: f32) {
+pub(crate) fn scan_into(r: &Running, music: &std::path::Path, seconds: f32) {
     let flac = template(Format::Flac, &music.join("../templates"), seconds).unwrap();
     for (path, title, artist, album, genre, n) in LIBRARY {
         tagged_copy(
@@ -108,7 +108,7 @@ fn next_event(events: &Receiver<Value>, kind: &str) -> Value {
     }
 }
 
-fn folder(name: &str) -> std::path::PathBuf {
+pub(crate) fn folder(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("hark-server-media-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     dir

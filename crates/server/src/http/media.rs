@@ -11,8 +11,13 @@
 //!
 //! Every lookup is by the caller's household: another household's track is not found (404),
 //! exactly like a track that does not exist.
+//!
+//! A device on `/v1/stream` reads the same files with `media_read` (see [`super::stream`]);
+//! both go through [`TrackFile`]. What a device's new event connection is first told of its
+//! player ([`player_replay`]) is built here too.
 
 use std::io::SeekFrom;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -20,11 +25,14 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use hark_core::{Device, HouseholdId};
 use serde::Deserialize;
+use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use super::{ApiJson, Caller};
 use crate::error::ApiError;
+use crate::media::{media_event, volume_event};
 use crate::Server;
 
 /// Bytes read from the file per chunk of the body.
@@ -95,21 +103,8 @@ pub(crate) async fn stream(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let track = server
-        .music
-        .track(&caller.household.id, &id)
-        .await
-        .map_err(music_error)?
-        .ok_or_else(|| ApiError::new("not_found", "this household has no such track"))?;
-    let gone = |error: std::io::Error| {
-        tracing::warn!(path = %track.path.display(), %error, "a track's file cannot be read");
-        ApiError::new(
-            "not_found",
-            "the track's file is gone or unreadable; scan the library again",
-        )
-    };
-    let mut file = tokio::fs::File::open(&track.path).await.map_err(gone)?;
-    let size = file.metadata().await.map_err(gone)?.len();
+    let mut track = TrackFile::open(&server, &caller.household.id, &id).await?;
+    let size = track.size;
     let range = headers
         .get(header::RANGE)
         .and_then(|value| value.to_str().ok());
@@ -129,32 +124,27 @@ pub(crate) async fn stream(
             return Ok(response);
         }
     };
-    if start > 0 {
-        file.seek(SeekFrom::Start(start)).await.map_err(gone)?;
-    }
-    let body = futures_util::stream::unfold((file, length), |(mut file, left)| async move {
+    track.seek(start).await?;
+    let mime = track.mime;
+    let body = futures_util::stream::unfold((track, length), |(mut track, left)| async move {
         if left == 0 {
             return None;
         }
-        let mut buffer = vec![0u8; CHUNK.min(left as usize)];
-        match file.read(&mut buffer).await {
+        match track.read(CHUNK.min(left as usize)).await {
             // The file shrank since its length was read: end the body short, which the
             // client sees as a truncated transfer, never as other bytes.
-            Ok(0) => None,
-            Ok(read) => {
-                buffer.truncate(read);
-                Some((
-                    Ok::<_, std::io::Error>(bytes_of(buffer)),
-                    (file, left - read as u64),
-                ))
+            Ok(bytes) if bytes.is_empty() => None,
+            Ok(bytes) => {
+                let read = bytes.len() as u64;
+                Some((Ok(bytes_of(bytes)), (track, left - read)))
             }
-            Err(error) => Some((Err(error), (file, 0))),
+            Err(error) => Some((Err(error), (track, 0))),
         }
     });
     let mut response = Response::new(Body::from_stream(body));
     *response.status_mut() = status;
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(track.mime));
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     if status == StatusCode::PARTIAL_CONTENT {
@@ -169,6 +159,121 @@ pub(crate) async fn stream(
 
 fn bytes_of(buffer: Vec<u8>) -> axum::body::Bytes {
     axum::body::Bytes::from(buffer)
+}
+
+/// A track of one household with its file open: what `GET /v1/media/{id}` and a
+/// `media_read` on `/v1/stream` both read from, so that both find, scope and read a track
+/// the same way.
+pub(crate) struct TrackFile {
+    file: tokio::fs::File,
+    path: PathBuf,
+    /// The file's length when it was opened (not as scanned).
+    pub(crate) size: u64,
+    /// Its MIME type.
+    pub(crate) mime: &'static str,
+}
+
+impl TrackFile {
+    /// Opens `household`'s track `id`. `not_found` for a track that does not exist, another
+    /// household's (the two cannot be told apart), or one whose file is gone since the scan.
+    pub(crate) async fn open(
+        server: &Server,
+        household: &HouseholdId,
+        id: &str,
+    ) -> Result<Self, ApiError> {
+        let track = server
+            .music
+            .track(household, id)
+            .await
+            .map_err(music_error)?
+            .ok_or_else(|| ApiError::new("not_found", "this household has no such track"))?;
+        let gone = |error| unreadable(&track.path, error);
+        let file = tokio::fs::File::open(&track.path).await.map_err(gone)?;
+        let size = file.metadata().await.map_err(gone)?.len();
+        Ok(Self {
+            file,
+            size,
+            mime: track.mime,
+            path: track.path,
+        })
+    }
+
+    /// Moves to byte `offset` of the file.
+    pub(crate) async fn seek(&mut self, offset: u64) -> Result<(), ApiError> {
+        if offset > 0 {
+            let path = &self.path;
+            self.file
+                .seek(SeekFrom::Start(offset))
+                .await
+                .map_err(|error| unreadable(path, error))?;
+        }
+        Ok(())
+    }
+
+    /// Up to `max` bytes from where the file is: fewer only at its end, none past it.
+    pub(crate) async fn read(&mut self, max: usize) -> std::io::Result<Vec<u8>> {
+        let mut buffer = vec![0u8; max];
+        let mut filled = 0;
+        while filled < max {
+            match self.file.read(&mut buffer[filled..]).await? {
+                0 => break,
+                read => filled += read,
+            }
+        }
+        buffer.truncate(filled);
+        Ok(buffer)
+    }
+
+    /// As [`TrackFile::read`], a failure as the API's error.
+    pub(crate) async fn read_checked(&mut self, max: usize) -> Result<Vec<u8>, ApiError> {
+        match self.read(max).await {
+            Ok(bytes) => Ok(bytes),
+            Err(error) => Err(unreadable(&self.path, error)),
+        }
+    }
+}
+
+/// A track's file that cannot be read: logged with its path, told as not found.
+fn unreadable(path: &std::path::Path, error: std::io::Error) -> ApiError {
+    tracing::warn!(path = %path.display(), %error, "a track's file cannot be read");
+    ApiError::new(
+        "not_found",
+        "the track's file is gone or unreadable; scan the library again",
+    )
+}
+
+/// What a new event connection of `device` is first told of its player, so that a device
+/// that restarts knows what to play and how loud: its `media` event when something is
+/// queued, then its `volume` event. Nothing for a device whose player was never saved (it
+/// has nothing to resume, and the default volume is no news), nor for a room that plays
+/// through MPD (the device plays nothing itself, and a connection must not wait on MPD).
+pub(crate) async fn player_replay(
+    server: &Server,
+    household: &HouseholdId,
+    device: &Device,
+) -> Result<Vec<Value>, ApiError> {
+    if server.mpd.address(device).is_some() {
+        return Ok(Vec::new());
+    }
+    let player = server.store.player(household, &device.id).await?;
+    if player.updated_at.is_none() {
+        return Ok(Vec::new());
+    }
+    let mut events = Vec::with_capacity(2);
+    if !player.queue.is_empty() {
+        let current = match player.current() {
+            Some(id) => server
+                .music
+                .track(household, id)
+                .await
+                .map_err(music_error)?
+                .map(|track| track.view),
+            None => None,
+        };
+        events.push(media_event(&player, current.as_ref(), "device"));
+    }
+    events.push(volume_event(&player));
+    Ok(events)
 }
 
 /// The library's errors as the API's.

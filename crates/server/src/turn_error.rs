@@ -5,7 +5,7 @@
 //! player's) up to the one place that decides what the user hears and what the log gets
 //! ([`Server::turn`](crate::Server::turn)), instead of being flattened into a scheduler error
 //! with a string on the way. That is what lets a room's MPD that cannot be reached get a
-//! sentence of its own ("I can't reach the music player in the kitchen right now.", so the user
+//! sentence of its own ("I can't reach the music player for the kitchen right now.", so the user
 //! knows what to check) while a failing database keeps the short apology; and what logs an MPD
 //! that is switched off as a warning but a database that fails as an error.
 

@@ -348,7 +348,7 @@ fn a_room_with_mpd_plays_there() {
     let answer = say(&r, "next");
     assert_eq!(
         answer,
-        "I can't reach the music player in the default right now."
+        "I can't reach the music player for the default right now."
     );
     drop(r);
     let _ = std::fs::remove_dir_all(&dir);
@@ -364,7 +364,7 @@ use hark_core::DeviceId;
 
 use crate::timers::say_on;
 
-const KITCHEN_UNREACHABLE: &str = "I can't reach the music player in the kitchen right now.";
+const KITCHEN_UNREACHABLE: &str = "I can't reach the music player for the kitchen right now.";
 
 /// A server whose "kitchen" device plays through the MPD at `mpd`, with the library scanned;
 /// "default" plays on the device itself. Returns the kitchen's id too.

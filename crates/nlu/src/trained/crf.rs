@@ -288,18 +288,18 @@ impl<'w> CrfView<'w> {
         }
         let log_z = shift + norms.iter().map(|z| z.ln()).sum::<f64>();
 
-        // Expected minus observed feature counts.
+        // Expected minus observed feature counts: each token's label marginals once, then
+        // added to each of its features' rows (contiguous, row by feature).
+        let marginals = &mut work.ahead;
         for t in 0..n {
-            for y in 0..l {
-                let mut p = alpha[t * l + y] * beta[t * l + y];
-                if gold[t] as usize == y {
-                    p -= 1.0;
-                }
-                if p == 0.0 {
-                    continue;
-                }
-                for &f in &sequence.features[t] {
-                    gradient[f as usize * l + y] += p;
+            for (y, m) in marginals.iter_mut().enumerate() {
+                *m = alpha[t * l + y] * beta[t * l + y];
+            }
+            marginals[gold[t] as usize] -= 1.0;
+            for &f in &sequence.features[t] {
+                let row = &mut gradient[f as usize * l..(f as usize + 1) * l];
+                for (g, m) in row.iter_mut().zip(marginals.iter()) {
+                    *g += m;
                 }
             }
         }

@@ -880,6 +880,18 @@ mod tests {
         assert_eq!(sampled.covering, 1);
     }
 
+    /// The model of `exported`'s random sample alone, no list covered.
+    fn plain(exported: &Jsgf, options: &LmOptions) -> Arpa {
+        build_from_rules(
+            &exported.rules,
+            PUBLIC_RULE,
+            &exported.vocabulary,
+            &[],
+            options,
+        )
+        .unwrap()
+    }
+
     /// With no list value that the random sample lacks, the model is the one the plain sampler
     /// builds, byte for byte, so that a recognizer tuned on it hears the same: here the
     /// built-in grammar at the size hark-voice samples for the whole grammar
@@ -895,14 +907,7 @@ mod tests {
         };
         let arpa = build(&exported, &options).unwrap();
         assert_eq!(arpa.covering, 0);
-        let plain = build_from_rules(
-            &exported.rules,
-            PUBLIC_RULE,
-            &exported.vocabulary,
-            &[],
-            &options,
-        )
-        .unwrap();
+        let plain = plain(&exported, &options);
         assert!(arpa.text == plain.text, "the models differ");
     }
 
@@ -938,15 +943,7 @@ mod tests {
                 .windows(2)
                 .all(|w| pairs.contains(&(w[0].clone(), w[1].clone())))
         };
-        let plain = build_from_rules(
-            &exported.rules,
-            PUBLIC_RULE,
-            &exported.vocabulary,
-            &[],
-            &options,
-        )
-        .unwrap();
-        let plain = pairs(&plain.text);
+        let plain = pairs(&plain(&exported, &options).text);
         let lacking = names.iter().filter(|n| !whole(&plain, n)).count();
         assert!(
             lacking > 100,

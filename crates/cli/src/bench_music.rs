@@ -355,8 +355,10 @@ struct VoiceRebuild {
     model_seconds: f64,
     /// The recognizer's vocabulary.
     words: usize,
-    /// Sentences the model was sampled from.
+    /// Sentences the model was built from: drawn at random, then `covering` more.
     sentences: usize,
+    /// Sentences added for the list values (names, mostly) the random ones lacked.
+    covering: usize,
     /// Names whose words are all in the vocabulary.
     in_vocabulary: usize,
     /// Names whose words all occur in the sampled sentences.
@@ -411,6 +413,7 @@ fn voice_rebuild(grammar: &hark_nlu::Grammar, names: &[String]) -> Result<VoiceR
         model_seconds,
         words: exported.vocabulary.len(),
         sentences: model.sentences,
+        covering: model.covering,
         in_vocabulary,
         words_sampled,
         pairs_sampled,
@@ -437,8 +440,13 @@ impl VoiceRebuild {
             self.seconds, self.words
         );
         println!(
-            "| the export and trigram model alone, timed again ({} sentences sampled) | {:.2} s |",
-            self.sentences, self.model_seconds
+            "| the export and trigram model alone, timed again | {:.2} s |",
+            self.model_seconds
+        );
+        println!(
+            "| sentences of the model: at random / added, one for each list value they lacked | {} / {} |",
+            self.sentences - self.covering,
+            self.covering
         );
         println!(
             "| names in the model's vocabulary / every word sampled / every word pair sampled | {} / {} / {} of {names} |",

@@ -45,5 +45,10 @@ fn a_small_library_reaches_the_voice_recognizers_language_model_whole() {
     };
     assert_eq!(names, 136, "{table}");
     assert_eq!((vocabulary, words, pairs), (names, names, names), "{table}");
+    // The whole grammar's 100,000 random sentences, and one more for each name they lacked
+    // (at most every name; the other lists of the built-in grammar lack none).
+    let sentences = figures(&table, "sentences of the model");
+    assert_eq!(sentences[0], 100_000, "{table}");
+    assert!(sentences[1] <= names, "{table}");
     let _ = std::fs::remove_dir_all(&dir);
 }

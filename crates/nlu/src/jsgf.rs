@@ -299,6 +299,11 @@ pub struct Jsgf {
     pub rules: BTreeMap<String, Node>,
     /// Every word a sentence of the grammar may contain.
     pub vocabulary: BTreeSet<String>,
+    /// The rules that lists of values became (`{media_name}` is `<l_media_name>`), each
+    /// alternative of one a value, for a language model that must hold every value
+    /// ([`crate::lm::build`]). Number ranges are not among them: their values are made of a few
+    /// number words that any sample of them holds.
+    pub value_lists: BTreeSet<String>,
     /// What was dropped or approximated, once each.
     pub warnings: Vec<String>,
     /// Sizes.
@@ -371,6 +376,7 @@ pub fn export(grammar: &Grammar, options: &Options) -> Result<Jsgf, Error> {
         options,
         rules: BTreeMap::new(),
         warnings: BTreeSet::new(),
+        value_lists: BTreeSet::new(),
     };
     ex.add_entities();
     ex.add_filler();
@@ -421,9 +427,13 @@ pub fn export(grammar: &Grammar, options: &Options) -> Result<Jsgf, Error> {
     };
     ex.rules.insert(PUBLIC_RULE.to_string(), command);
     let Exporter {
-        rules, warnings, ..
+        rules,
+        warnings,
+        mut value_lists,
+        ..
     } = ex;
     let rules = resolve(rules);
+    value_lists.retain(|name| rules.contains_key(name));
     let mut vocabulary = BTreeSet::new();
     for node in rules.values() {
         collect_words(node, &mut vocabulary);
@@ -441,6 +451,7 @@ pub fn export(grammar: &Grammar, options: &Options) -> Result<Jsgf, Error> {
         text,
         rules,
         vocabulary,
+        value_lists,
         warnings: warnings.into_iter().collect(),
         stats,
     })
@@ -451,6 +462,7 @@ struct Exporter<'a> {
     options: &'a Options,
     rules: BTreeMap<String, Node>,
     warnings: BTreeSet<String>,
+    value_lists: BTreeSet<String>,
 }
 
 /// A piece of a flattened template: a word boundary, glued text, or a group.
@@ -631,6 +643,7 @@ impl Exporter<'_> {
                     self.rules.insert(jsgf.clone(), Node::Void);
                     let body = match list {
                         SlotList::Values(values) => {
+                            self.value_lists.insert(jsgf.clone());
                             let options = values.iter().map(|v| self.expr(&v.input)).collect();
                             alt(options)
                         }

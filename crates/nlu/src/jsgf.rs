@@ -258,7 +258,7 @@ impl Default for Options {
 }
 
 /// One expansion of a JSGF rule.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Node {
     /// A word.
     Word(String),
@@ -837,7 +837,7 @@ fn seq(items: Vec<Node>) -> Node {
 /// Alternatives, simplified: void ones dropped, duplicates removed, an
 /// empty one turned into an optional.
 fn alt(options: Vec<Node>) -> Node {
-    let mut out: Vec<Node> = Vec::new();
+    let mut out = Alternatives::default();
     let mut optional = false;
     for option in options {
         match option {
@@ -845,11 +845,12 @@ fn alt(options: Vec<Node>) -> Node {
             Node::Seq(ref s) if s.is_empty() => optional = true,
             Node::Opt(inner) => {
                 optional = true;
-                push_alt(&mut out, *inner);
+                out.push(*inner);
             }
-            other => push_alt(&mut out, other),
+            other => out.push(other),
         }
     }
+    let mut out = out.nodes;
     let node = match out.len() {
         0 if optional => return Node::Seq(Vec::new()),
         0 => return Node::Void,
@@ -863,11 +864,25 @@ fn alt(options: Vec<Node>) -> Node {
     }
 }
 
-fn push_alt(out: &mut Vec<Node>, node: Node) {
-    match node {
-        Node::Alt(inner) => inner.into_iter().for_each(|n| push_alt(out, n)),
-        other if !out.contains(&other) => out.push(other),
-        _ => {}
+/// Alternatives in order, without duplicates; a set beside the list keeps that linear, so a
+/// list of 15,000 library names is not compared pairwise.
+#[derive(Default)]
+struct Alternatives {
+    nodes: Vec<Node>,
+    seen: std::collections::HashSet<Node>,
+}
+
+impl Alternatives {
+    /// Adds `node`, or each of its alternatives, unless already there.
+    fn push(&mut self, node: Node) {
+        match node {
+            Node::Alt(inner) => inner.into_iter().for_each(|n| self.push(n)),
+            other => {
+                if self.seen.insert(other.clone()) {
+                    self.nodes.push(other);
+                }
+            }
+        }
     }
 }
 

@@ -106,7 +106,7 @@ impl Crf {
     /// The most likely labels of a sentence whose tokens have these features (indices
     /// below the trained count; unknown ones left out).
     pub fn decode(&self, features: &[Vec<u32>]) -> Vec<u16> {
-        CrfView::new(self.labels, &self.state, &self.transitions).viterbi(features)
+        CrfView::for_decoding(self.labels, &self.state, &self.transitions).viterbi(features)
     }
 }
 
@@ -132,7 +132,15 @@ struct Work {
 }
 
 impl<'w> CrfView<'w> {
+    /// The view training needs: with the factors of the forward-backward passes.
     fn new(labels: usize, state: &'w [f64], transitions: &[f64]) -> CrfView<'w> {
+        let mut view = CrfView::for_decoding(labels, state, transitions);
+        view.factors = view.transitions.iter().map(|t| t.exp()).collect();
+        view
+    }
+
+    /// The view Viterbi needs: no factors (their `exp`s were a tenth of a parse).
+    fn for_decoding(labels: usize, state: &'w [f64], transitions: &[f64]) -> CrfView<'w> {
         let mut dense = vec![FORBIDDEN; (labels + 1) * labels];
         for row in 0..=labels {
             let previous = (row < labels).then_some(row);
@@ -142,12 +150,11 @@ impl<'w> CrfView<'w> {
                 }
             }
         }
-        let factors = dense.iter().map(|t| t.exp()).collect();
         CrfView {
             labels,
             state,
             transitions: dense,
-            factors,
+            factors: Vec::new(),
         }
     }
 

@@ -14,7 +14,6 @@
 //! miss the unseen values that matter most.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
@@ -22,14 +21,12 @@ use super::lexicon::Lexicon;
 use crate::entity::{self, EntityKind};
 use crate::text::{tokenize, Token};
 
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
 /// FNV-1a, 64 bits.
 pub(crate) fn hash(text: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
+    feature(&[text])
 }
 
 /// Feature hashes and the dense indices a model's weights use.
@@ -75,6 +72,11 @@ impl FeatureIndex {
 /// value.
 type Found<'g> = (usize, &'g [(u32, u32)], String);
 
+/// For each token of a sentence, the gazetteer's values that start there (`true`) or go on
+/// there (`false`), by entity ([`Gazetteer::matches`]); computed once a sentence, for both
+/// the classifier's and the slot filler's features.
+pub(crate) type Matches = Vec<Vec<(u32, bool)>>;
+
 /// Known entity values, as token sequences.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Gazetteer {
@@ -111,7 +113,7 @@ impl Gazetteer {
     /// For each token, the entities whose value starts there (`true`) or goes on there
     /// (`false`), by longest match. `own` holds the values (entity, words) the sentence itself
     /// contributed to the counts, which then do not count.
-    pub fn matches(&self, words: &[&str], own: &[(String, String)]) -> Vec<Vec<(u32, bool)>> {
+    pub fn matches(&self, words: &[&str], own: &[(String, String)]) -> Matches {
         let mut out = vec![Vec::new(); words.len()];
         let mut key = String::new();
         let mut probe = String::new();
@@ -291,12 +293,11 @@ fn shape(raw: &str) -> String {
 pub(crate) fn token_features(
     sentence: &Sentence<'_>,
     known: Known<'_>,
-    own: &[(String, String)],
+    matches: &Matches,
 ) -> Vec<Vec<u64>> {
     let Known { gazetteer, lexicon } = known;
     let words = sentence.words();
     let n = words.len();
-    let matches = gazetteer.matches(&words, own);
     let classes: Vec<&str> = if lexicon.is_empty() {
         Vec::new()
     } else {
@@ -312,46 +313,44 @@ pub(crate) fn token_features(
             words[i as usize]
         }
     };
-    let mut buf = String::new();
     let mut out = Vec::with_capacity(n);
     for (i, token) in sentence.tokens.iter().enumerate() {
-        let mut features = Vec::with_capacity(24);
-        let mut add = |buf: &mut String| {
-            features.push(hash(buf));
-            buf.clear();
-        };
+        let mut features = Vec::with_capacity(32);
         let at = i as isize;
         let w = word(at);
-        let raw = &sentence.text[token.span.clone()];
-        for (name, offset) in [("w-2", -2), ("w-1", -1), ("w", 0), ("w+1", 1), ("w+2", 2)] {
-            let _ = write!(buf, "{name}={}", word(at + offset));
-            add(&mut buf);
+        let shape = shape(&sentence.text[token.span.clone()]);
+        for (name, offset) in [
+            ("w-2=", -2),
+            ("w-1=", -1),
+            ("w=", 0),
+            ("w+1=", 1),
+            ("w+2=", 2),
+        ] {
+            features.push(feature(&[name, word(at + offset)]));
         }
-        let _ = write!(buf, "w-1w={}|{w}", word(at - 1));
-        add(&mut buf);
-        let _ = write!(buf, "ww+1={w}|{}", word(at + 1));
-        add(&mut buf);
-        let _ = write!(buf, "shape={}", shape(raw));
-        add(&mut buf);
-        let chars: Vec<char> = w.chars().collect();
-        for k in [2, 3, 4] {
-            if chars.len() > k {
-                let prefix: String = chars[..k].iter().collect();
-                let suffix: String = chars[chars.len() - k..].iter().collect();
-                let _ = write!(buf, "pre{k}={prefix}");
-                add(&mut buf);
-                let _ = write!(buf, "suf{k}={suffix}");
-                add(&mut buf);
+        features.push(feature(&["w-1w=", word(at - 1), "|", w]));
+        features.push(feature(&["ww+1=", w, "|", word(at + 1)]));
+        features.push(feature(&["shape=", &shape]));
+        let chars = w.chars().count();
+        for (k, pre, suf) in [
+            (2, "pre2=", "suf2="),
+            (3, "pre3=", "suf3="),
+            (4, "pre4=", "suf4="),
+        ] {
+            if chars > k {
+                let prefix_end = w.char_indices().nth(k).map_or(w.len(), |(b, _)| b);
+                let suffix_start = w.char_indices().nth(chars - k).map_or(0, |(b, _)| b);
+                features.push(feature(&[pre, &w[..prefix_end]]));
+                features.push(feature(&[suf, &w[suffix_start..]]));
             }
         }
         if i == 0 {
-            buf.push_str("first");
-            add(&mut buf);
+            features.push(feature(&["first"]));
         }
         if i + 1 == n {
-            buf.push_str("last");
-            add(&mut buf);
+            features.push(feature(&["last"]));
         }
+        let part = |begins: bool| if begins { "B" } else { "I" };
         for (offset, label) in [(0, ""), (-1, "-1"), (1, "+1")] {
             let j = at + offset;
             if j < 0 || j as usize >= n {
@@ -359,9 +358,7 @@ pub(crate) fn token_features(
             }
             for &(entity, begins) in &matches[j as usize] {
                 let entity = &gazetteer.entities[entity as usize];
-                let part = if begins { "B" } else { "I" };
-                let _ = write!(buf, "gaz{label}:{entity}:{part}");
-                add(&mut buf);
+                features.push(feature(&["gaz", label, ":", entity, ":", part(begins)]));
             }
         }
         for (offset, label) in [(0, ""), (-1, "-1"), (1, "+1")] {
@@ -370,28 +367,43 @@ pub(crate) fn token_features(
                 continue;
             }
             for &(kind, begins) in &builtin[j as usize] {
-                let part = if begins { "B" } else { "I" };
-                let _ = write!(buf, "ent{label}:{}:{part}", kind.name());
-                add(&mut buf);
+                features.push(feature(&[
+                    "ent",
+                    label,
+                    ":",
+                    kind.name(),
+                    ":",
+                    part(begins),
+                ]));
             }
         }
         if !classes.is_empty() {
             for (offset, label) in [(0, ""), (-1, "-1"), (1, "+1")] {
                 let j = at + offset;
                 if j >= 0 && (j as usize) < n {
-                    let _ = write!(buf, "lex{label}={}", classes[j as usize]);
-                    add(&mut buf);
+                    features.push(feature(&["lex", label, "=", classes[j as usize]]));
                 }
             }
-            let _ = write!(buf, "lexshape={}|{}", classes[i], shape(raw));
-            add(&mut buf);
+            features.push(feature(&["lexshape=", classes[i], "|", &shape]));
         }
         // The label's prior.
-        buf.push_str("bias");
-        add(&mut buf);
+        features.push(feature(&["bias"]));
         out.push(features);
     }
     out
+}
+
+/// The hash of a feature's name written in parts: the same as [`hash`] of the parts joined,
+/// without writing them out.
+fn feature(parts: &[&str]) -> u64 {
+    let mut h: u64 = FNV_OFFSET;
+    for part in parts {
+        for b in part.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(FNV_PRIME);
+        }
+    }
+    h
 }
 
 /// The features of the whole sentence, as hashes, for the intent classifier: its words, word
@@ -400,40 +412,35 @@ pub(crate) fn token_features(
 pub(crate) fn sentence_features(
     sentence: &Sentence<'_>,
     gazetteer: &Gazetteer,
-    own: &[(String, String)],
+    matches: &Matches,
 ) -> Vec<u64> {
     let words = sentence.words();
     let mut out = Vec::with_capacity(words.len() * 10);
-    let mut buf = String::new();
-    let add = |buf: &mut String, out: &mut Vec<u64>| {
-        out.push(hash(buf));
-        buf.clear();
-    };
-    buf.push_str("bias");
-    add(&mut buf, &mut out);
+    out.push(feature(&["bias"]));
     let mut previous = "<s>";
+    let mut padded = String::new();
     for w in words.iter().copied().chain(std::iter::once("</s>")) {
         if w != "</s>" {
-            let _ = write!(buf, "w={w}");
-            add(&mut buf, &mut out);
-            let padded: Vec<char> = format!(" {w} ").chars().collect();
-            for k in [3, 4] {
-                for gram in padded.windows(k) {
-                    buf.push_str(if k == 3 { "c3=" } else { "c4=" });
-                    buf.extend(gram);
-                    add(&mut buf, &mut out);
+            out.push(feature(&["w=", w]));
+            padded.clear();
+            padded.push(' ');
+            padded.push_str(w);
+            padded.push(' ');
+            let starts: Vec<usize> = padded.char_indices().map(|(b, _)| b).collect();
+            for (k, name) in [(3, "c3="), (4, "c4=")] {
+                for first in 0..(starts.len() + 1).saturating_sub(k) {
+                    let end = starts.get(first + k).copied().unwrap_or(padded.len());
+                    out.push(feature(&[name, &padded[starts[first]..end]]));
                 }
             }
         }
-        let _ = write!(buf, "b={previous}|{w}");
-        add(&mut buf, &mut out);
+        out.push(feature(&["b=", previous, "|", w]));
         previous = w;
     }
-    for token_matches in gazetteer.matches(&words, own) {
-        for (entity, begins) in token_matches {
+    for token_matches in matches {
+        for &(entity, begins) in token_matches {
             if begins {
-                let _ = write!(buf, "gaz={}", gazetteer.entities[entity as usize]);
-                add(&mut buf, &mut out);
+                out.push(feature(&["gaz=", &gazetteer.entities[entity as usize]]));
             }
         }
     }

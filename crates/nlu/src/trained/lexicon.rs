@@ -9,14 +9,16 @@
 //!
 //! The list is a plain file of one word per line, like Debian's `wamerican-large`
 //! (`/usr/share/dict/american-english-large`, [`DEFAULT_WORD_LIST`]); possessive entries
-//! ("Davis's") are skipped. A model keeps the list's words as 64-bit hashes (sorted, looked up
-//! by binary search), so a model file works the same on a machine without the list.
+//! ("Davis's") are skipped. A model keeps the list's words as 64-bit hashes, so a model file
+//! works the same on a machine without the list; in memory they are a hash map, one probe a
+//! word (a binary search of 130,000 sorted hashes is 17 steps, most of them cache misses).
 //!
 //! On the development split of the Snips data (70 sentences per intent), these features raised
 //! the mean slot F1 from 0.848 to 0.861 (PlayMusic 0.767 to 0.797, AddToPlaylist 0.794 to
 //! 0.837); word frequencies from a large corpus instead of a dictionary's classes raised it
 //! less, and added nothing beside them.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use super::features::hash;
@@ -54,11 +56,14 @@ impl WordClass {
 /// A word list, as hashes of its lower-cased words.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Lexicon {
-    /// Words the list has in lower case, sorted.
-    lower: Vec<u64>,
-    /// Words the list has with a capital, lower-cased, sorted.
-    proper: Vec<u64>,
+    /// Each word's hash: [`LOWER`], [`PROPER`] or both.
+    words: HashMap<u64, u8>,
 }
+
+/// The list has the word in lower case.
+const LOWER: u8 = 1;
+/// The list has the word with a capital.
+const PROPER: u8 = 2;
 
 impl Lexicon {
     /// The lexicon of a word list's text: one word per line; blank lines and possessives
@@ -69,18 +74,9 @@ impl Lexicon {
             if word.is_empty() || word.ends_with("'s") {
                 continue;
             }
-            let lowered = word.to_lowercase();
             let capital = word.chars().next().is_some_and(char::is_uppercase);
-            if capital {
-                &mut lexicon.proper
-            } else {
-                &mut lexicon.lower
-            }
-            .push(hash(&lowered));
-        }
-        for set in [&mut lexicon.lower, &mut lexicon.proper] {
-            set.sort_unstable();
-            set.dedup();
+            let how = if capital { PROPER } else { LOWER };
+            *lexicon.words.entry(hash(&word.to_lowercase())).or_default() |= how;
         }
         lexicon
     }
@@ -105,38 +101,49 @@ impl Lexicon {
     }
 
     /// The lexicon from its two hash sets as a model file keeps them.
-    pub(crate) fn from_hashes(mut lower: Vec<u64>, mut proper: Vec<u64>) -> Lexicon {
-        lower.sort_unstable();
-        proper.sort_unstable();
-        Lexicon { lower, proper }
+    pub(crate) fn from_hashes(lower: &[u64], proper: &[u64]) -> Lexicon {
+        let mut words = HashMap::with_capacity(lower.len() + proper.len());
+        for (hashes, how) in [(lower, LOWER), (proper, PROPER)] {
+            for &h in hashes {
+                *words.entry(h).or_default() |= how;
+            }
+        }
+        Lexicon { words }
     }
 
-    /// The hashes of the lower-case and the capitalized words.
-    pub(crate) fn hashes(&self) -> (&[u64], &[u64]) {
-        (&self.lower, &self.proper)
+    /// The hashes of the lower-case and of the capitalized words, each sorted (so that the
+    /// same list always makes the same model file).
+    pub(crate) fn hashes(&self) -> (Vec<u64>, Vec<u64>) {
+        let with = |how: u8| {
+            let mut out: Vec<u64> = self
+                .words
+                .iter()
+                .filter(|(_, h)| **h & how != 0)
+                .map(|(w, _)| *w)
+                .collect();
+            out.sort_unstable();
+            out
+        };
+        (with(LOWER), with(PROPER))
     }
 
     /// Whether the lexicon knows no word (a model trained without a list).
     pub fn is_empty(&self) -> bool {
-        self.lower.is_empty() && self.proper.is_empty()
+        self.words.is_empty()
     }
 
     /// Distinct words (a word written both ways counts twice).
     pub fn len(&self) -> usize {
-        self.lower.len() + self.proper.len()
+        self.words.values().map(|h| h.count_ones() as usize).sum()
     }
 
     /// How the list writes `word` (a normalized, lower-case token).
     pub fn class(&self, word: &str) -> WordClass {
-        let h = hash(word);
-        match (
-            self.lower.binary_search(&h).is_ok(),
-            self.proper.binary_search(&h).is_ok(),
-        ) {
-            (false, false) => WordClass::Unknown,
-            (true, false) => WordClass::Lower,
-            (false, true) => WordClass::Proper,
-            (true, true) => WordClass::Both,
+        match self.words.get(&hash(word)).copied().unwrap_or(0) {
+            0 => WordClass::Unknown,
+            LOWER => WordClass::Lower,
+            PROPER => WordClass::Proper,
+            _ => WordClass::Both,
         }
     }
 }
@@ -163,7 +170,8 @@ mod tests {
     fn hashes_round_trip() {
         let lexicon = Lexicon::from_word_list("blue\nDavis\nMiles\nmiles\n");
         let (lower, proper) = lexicon.hashes();
-        let again = Lexicon::from_hashes(lower.to_vec(), proper.to_vec());
+        assert!(lower.windows(2).all(|w| w[0] < w[1]));
+        let again = Lexicon::from_hashes(&lower, &proper);
         assert_eq!(again, lexicon);
     }
 

@@ -40,7 +40,7 @@ use crate::text::words;
 use crate::Error;
 use crf::{Crf, Sequence};
 use data::{Dataset, Entity, Example, SlotSpan};
-use features::{FeatureIndex, Gazetteer, Known, Sentence};
+use features::{FeatureIndex, Gazetteer, Known, Matches, Sentence};
 use lexicon::Lexicon;
 use logreg::LogReg;
 
@@ -235,15 +235,15 @@ impl Model {
         let mut samples = Vec::new();
         for example in &dataset.examples {
             let class = intents.binary_search(&example.intent).expect("listed");
-            let hashes = features::sentence_features(
-                &Sentence::new(&example.text),
-                &gazetteer,
-                &own_values(example),
-            );
+            let sentence = Sentence::new(&example.text);
+            let matches = gazetteer.matches(&sentence.words(), &own_values(example));
+            let hashes = features::sentence_features(&sentence, &gazetteer, &matches);
             samples.push((hashes.into_iter().map(|h| index.add(h)).collect(), class));
         }
         for sentence in &negatives {
-            let hashes = features::sentence_features(&Sentence::new(sentence), &gazetteer, &[]);
+            let sentence = Sentence::new(sentence);
+            let matches = gazetteer.matches(&sentence.words(), &[]);
+            let hashes = features::sentence_features(&sentence, &gazetteer, &matches);
             samples.push((
                 hashes.into_iter().map(|h| index.add(h)).collect(),
                 intents.len(),
@@ -309,7 +309,8 @@ impl Model {
         if sentence.tokens.is_empty() {
             return None;
         }
-        let hashes = features::sentence_features(&sentence, &self.gazetteer, &[]);
+        let matches = self.gazetteer.matches(&sentence.words(), &[]);
+        let hashes = features::sentence_features(&sentence, &self.gazetteer, &matches);
         let known: Vec<u32> = hashes
             .iter()
             .filter_map(|h| self.classifier.index.get(*h))
@@ -328,7 +329,7 @@ impl Model {
             gazetteer: &self.gazetteer,
             lexicon: &self.lexicon,
         };
-        let slots = self.fillers[class].slots(&sentence, known);
+        let slots = self.fillers[class].slots(&sentence, known, &matches);
         let slots = slots
             .into_iter()
             .map(|span| {
@@ -379,7 +380,10 @@ impl SlotFiller {
         let augmented = augment(examples, copies, options.seed);
         for example in examples.iter().copied().chain(&augmented) {
             let sentence = Sentence::new(&example.text);
-            let hashes = features::token_features(&sentence, known, &own_values(example));
+            let matches = known
+                .gazetteer
+                .matches(&sentence.words(), &own_values(example));
+            let hashes = features::token_features(&sentence, known, &matches);
             let features = hashes
                 .into_iter()
                 .map(|token| token.into_iter().map(|h| index.add(h)).collect())
@@ -409,11 +413,11 @@ impl SlotFiller {
     }
 
     /// The slots of a sentence.
-    fn slots(&self, sentence: &Sentence<'_>, known: Known<'_>) -> Vec<SlotSpan> {
+    fn slots(&self, sentence: &Sentence<'_>, known: Known<'_>, matches: &Matches) -> Vec<SlotSpan> {
         if self.slots.is_empty() {
             return Vec::new();
         }
-        let features: Vec<Vec<u32>> = features::token_features(sentence, known, &[])
+        let features: Vec<Vec<u32>> = features::token_features(sentence, known, matches)
             .into_iter()
             .map(|token| {
                 token
@@ -635,7 +639,8 @@ mod tests {
             gazetteer: &Gazetteer::default(),
             lexicon: &Lexicon::default(),
         };
-        let slots = filler.slots(&Sentence::new(text), known);
+        let sentence = Sentence::new(text);
+        let slots = filler.slots(&sentence, known, &vec![Vec::new(); sentence.tokens.len()]);
         assert_eq!(slots.len(), 1, "{slots:?}");
         assert_eq!(slots[0].value(text), "chant song");
     }

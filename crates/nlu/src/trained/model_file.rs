@@ -130,8 +130,8 @@ impl Model {
             lexicon: {
                 let (lower, proper) = self.lexicon.hashes();
                 LexiconFile {
-                    lower: encode_u64(lower),
-                    proper: encode_u64(proper),
+                    lower: encode_u64(&lower),
+                    proper: encode_u64(&proper),
                 }
             },
             classifier: ClassifierFile {
@@ -207,9 +207,9 @@ impl Model {
             index,
         };
         let lexicon = Lexicon::from_hashes(
-            decode::<8, u64>(&file.lexicon.lower, "the word list", u64::from_le_bytes)
+            &decode::<8, u64>(&file.lexicon.lower, "the word list", u64::from_le_bytes)
                 .map_err(invalid)?,
-            decode::<8, u64>(&file.lexicon.proper, "the word list", u64::from_le_bytes)
+            &decode::<8, u64>(&file.lexicon.proper, "the word list", u64::from_le_bytes)
                 .map_err(invalid)?,
         );
         let mut fillers = Vec::new();

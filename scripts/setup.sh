@@ -85,9 +85,9 @@ step_mpd() {
 }
 
 # The music library's tests and benchmark make tagged audio files: sox writes WAV, FLAC and Ogg
-# Vorbis, lame MP3 and opusenc (opus-tools) Opus.
+# Vorbis, lame MP3, opusenc (opus-tools) Opus and ffmpeg M4A (AAC).
 step_music() {
-	apt_install sox lame opus-tools
+	apt_install sox lame opus-tools ffmpeg
 }
 
 # `hark nlu train` learns how an English word list writes each word (a name or not): Debian's

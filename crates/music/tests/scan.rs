@@ -23,25 +23,27 @@ both! {
         fx.add("Miles/So What.ogg", Tags { genre: Some("Jazz".into()), ..tags("So What", "Miles Davis", "Kind of Blue", 1) });
         fx.add("Misc/voice.opus", tags("Voice", "Someone", "Notes", 1));
         fx.add("Misc/untagged tune.wav", Tags::default());
+        fx.add("Miles/Blue in Green.m4a", Tags { genre: Some("Jazz".into()), ..tags("Blue in Green", "Miles Davis", "Kind of Blue", 3) });
         fx.add_bytes("Broken/noise.mp3", &noise(64 * 1024, 1));
+        fx.add_bytes("Broken/noise.m4a", &noise(4096, 4));
         fx.add_bytes("Broken/noise.flac", &noise(4096, 2));
         fx.add_bytes("Broken/empty.ogg", b"");
         fx.add_bytes("notes.txt", b"liner notes");
         fx.add_bytes("Beatles/Abbey Road/cover.jpg", &noise(2048, 3));
 
         let report = fx.scan().await;
-        assert_eq!(report.files, 10);
-        assert_eq!(report.added, 5);
-        assert_eq!(report.skipped_corrupt, 3);
+        assert_eq!(report.files, 12);
+        assert_eq!(report.added, 6);
+        assert_eq!(report.skipped_corrupt, 4);
         assert_eq!(report.skipped_not_audio, 2);
         assert_eq!((report.updated, report.unchanged, report.removed), (0, 0, 0));
-        assert_eq!(report.read, 8);
+        assert_eq!(report.read, 10);
         // A rescan reads nothing: corrupt files are remembered, and still counted.
         let again = fx.scan().await;
-        assert_eq!((again.read, again.unchanged, again.skipped_corrupt, again.skipped_not_audio), (0, 5, 3, 2));
+        assert_eq!((again.read, again.unchanged, again.skipped_corrupt, again.skipped_not_audio), (0, 6, 4, 2));
 
         let all = fx.library.tracks(&fx.household, MediaKind::Library, "").await.unwrap();
-        assert_eq!(all.len(), 5);
+        assert_eq!(all.len(), 6);
         let find = |title: &str| all.iter().find(|t| t.view.title == title).unwrap_or_else(|| panic!("no {title}"));
         let come = find("Come Together");
         assert_eq!(come.view.artist.as_deref(), Some("The Beatles"));
@@ -53,6 +55,11 @@ both! {
         assert_eq!(find("So What").genre.as_deref(), Some("Jazz"));
         assert_eq!(find("So What").format, hark_music::Format::Vorbis);
         assert_eq!(find("Voice").format, hark_music::Format::Opus);
+        let blue = find("Blue in Green");
+        assert_eq!((blue.format, blue.mime.as_str()), (hark_music::Format::M4a, "audio/mp4"));
+        assert_eq!((blue.view.artist.as_deref(), blue.view.album.as_deref()), (Some("Miles Davis"), Some("Kind of Blue")));
+        assert_eq!((blue.track_no, blue.genre.as_deref()), (Some(3), Some("Jazz")));
+        assert!(blue.view.duration_ms.unwrap() > 100, "{blue:?}");
         // No tags: the file's name is the title.
         let untagged = find("untagged tune");
         assert_eq!(untagged.format, hark_music::Format::Wav);

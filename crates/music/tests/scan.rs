@@ -56,7 +56,7 @@ both! {
         assert_eq!(find("So What").format, hark_music::Format::Vorbis);
         assert_eq!(find("Voice").format, hark_music::Format::Opus);
         let blue = find("Blue in Green");
-        assert_eq!((blue.format, blue.mime.as_str()), (hark_music::Format::M4a, "audio/mp4"));
+        assert_eq!((blue.format, blue.mime), (hark_music::Format::M4a, "audio/mp4"));
         assert_eq!((blue.view.artist.as_deref(), blue.view.album.as_deref()), (Some("Miles Davis"), Some("Kind of Blue")));
         assert_eq!((blue.track_no, blue.genre.as_deref()), (Some(3), Some("Jazz")));
         assert!(blue.view.duration_ms.unwrap() > 100, "{blue:?}");

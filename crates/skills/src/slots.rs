@@ -18,6 +18,18 @@ pub enum DateSlot {
     Range(Date, Date),
 }
 
+/// The `slot` of `intent` as text, trimmed; `None` when it was not said, is empty, or is not
+/// text.
+pub fn text(intent: &Intent, slot: &str) -> Option<String> {
+    intent
+        .slots
+        .get(&SlotName::new(slot))
+        .and_then(SlotValue::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+}
+
 /// The `slot` of `intent` read as a date, `None` when it was not said.
 pub fn date(intent: &Intent, slot: &str) -> Result<Option<DateSlot>, SkillError> {
     let Some(value) = intent.slots.get(&SlotName::new(slot)) else {

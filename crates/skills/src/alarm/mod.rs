@@ -74,19 +74,9 @@ impl Alarm {
     }
 }
 
-fn text_slot(intent: &Intent, name: &str) -> Option<String> {
-    intent
-        .slots
-        .get(&SlotName::new(name))
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-}
-
 /// A `datetime` or `time` slot: a zoned ISO date-time.
 fn instant_slot(intent: &Intent, name: &str) -> Result<Option<Zoned>, SkillError> {
-    match text_slot(intent, name) {
+    match slots::text(intent, name) {
         None => Ok(None),
         Some(text) => text.parse::<Zoned>().map(Some).map_err(|e| SkillError {
             code: "slot_invalid",
@@ -224,8 +214,8 @@ impl Alarm {
         if let Place::Unknown(said) = &place {
             return Ok(unknown_device(r, said));
         }
-        let label = text_slot(intent, "label");
-        let sound = text_slot(intent, "sound");
+        let label = slots::text(intent, "label");
+        let sound = slots::text(intent, "sound");
         let set = |when: &str| {
             let title = title(label.as_deref());
             let said = match &place {
@@ -303,13 +293,14 @@ impl Alarm {
         if intent.slots.contains_key(&SlotName::new("recurrence")) {
             return Ok(Outcome::say(r.render("repeat_unsupported", &[])));
         }
-        let Some(task) = text_slot(intent, "task") else {
+        let Some(task) = slots::text(intent, "task") else {
             return Ok(ask(r.render("ask_task", &[]), intent, "task", None));
         };
         let at = match instant_slot(intent, "datetime")? {
             Some(at) => at.timestamp(),
             None => {
-                match text_slot(intent, "date").and_then(|d| d.parse::<jiff::civil::Date>().ok()) {
+                match slots::text(intent, "date").and_then(|d| d.parse::<jiff::civil::Date>().ok())
+                {
                     // A day without a time: nine in the morning, in the household's zone.
                     Some(date) => date
                         .at(9, 0, 0, 0)
@@ -426,7 +417,7 @@ impl Alarm {
             return Ok(out);
         }
         let wanted_text =
-            text_slot(intent, if reminders { "task" } else { "label" }).map(|t| t.to_lowercase());
+            slots::text(intent, if reminders { "task" } else { "label" }).map(|t| t.to_lowercase());
         let wanted_at = instant_slot(intent, "datetime")?.map(|z| z.timestamp());
         let chosen: Vec<&&ScheduledView> = items
             .iter()

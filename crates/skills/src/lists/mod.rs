@@ -196,18 +196,9 @@ fn verb(items: &[&str]) -> &'static str {
     }
 }
 
-fn text_slot(intent: &Intent, slot: &str) -> Option<String> {
-    intent
-        .slots
-        .get(&SlotName::new(slot))
-        .and_then(|v| v.as_str())
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-}
-
 /// The list the sentence names, normalized ("the christmas one" → christmas).
 fn list_slot(intent: &Intent) -> Option<String> {
-    let said = text_slot(intent, "name")?;
+    let said = slots::text(intent, "name")?;
     let mut name = normalize_list_name(&said);
     for suffix in [" one", " list"] {
         if let Some(base) = name.strip_suffix(suffix) {
@@ -245,7 +236,7 @@ impl Lists {
         name: Option<String>,
     ) -> Outcome {
         let intent = turn.intent;
-        let items = text_slot(intent, "item")
+        let items = slots::text(intent, "item")
             .map(|s| split_items(&s))
             .unwrap_or_default();
         let Some(name) = name else {
@@ -403,7 +394,7 @@ impl Lists {
         complete: bool,
     ) -> Outcome {
         let intent = turn.intent;
-        let items = text_slot(intent, "item")
+        let items = slots::text(intent, "item")
             .map(|s| split_items(&s))
             .unwrap_or_default();
         if items.is_empty() {

@@ -151,7 +151,7 @@ impl Skill for Media {
                 },
             ),
             "HarkMediaWhatIsPlaying" => Ok(Outcome::say(what_is_playing(turn.player, r))),
-            "HarkCreatePlaylist" => Ok(match text_slot(turn.intent, "name") {
+            "HarkCreatePlaylist" => Ok(match slots::text(turn.intent, "name") {
                 Some(name) => with(
                     r.render("playlist_created", &[("name", &name)]),
                     MediaEffect::CreatePlaylist { name },
@@ -178,16 +178,6 @@ fn with(speech: String, effect: MediaEffect) -> Outcome {
     out
 }
 
-/// A slot's text, trimmed; `None` when absent or empty.
-fn text_slot(intent: &Intent, slot: &str) -> Option<String> {
-    intent
-        .slots
-        .get(&SlotName::new(slot))
-        .and_then(|v| v.as_str())
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-}
-
 /// The `shuffle` slot: `true` or `"true"`.
 fn shuffle_slot(intent: &Intent) -> bool {
     match intent.slots.get(&SlotName::new("shuffle")) {
@@ -198,11 +188,11 @@ fn shuffle_slot(intent: &Intent) -> bool {
 }
 
 fn play(turn: &Turn<'_>, r: &Responses) -> Result<Outcome, SkillError> {
-    let class = text_slot(turn.intent, "media_class");
+    let class = slots::text(turn.intent, "media_class");
     if matches!(class.as_deref(), Some("podcast" | "audiobook" | "radio")) {
         return Ok(Outcome::say(r.render("only_music", &[])));
     }
-    let Some(query) = text_slot(turn.intent, "search_query") else {
+    let Some(query) = slots::text(turn.intent, "search_query") else {
         return Ok(Outcome::ask(
             r.render("play_what", &[]),
             turn.intent.clone(),
@@ -339,7 +329,7 @@ fn add_to_playlist(turn: &Turn<'_>, r: &Responses) -> Result<Outcome, SkillError
     let Some(track) = active(turn.player).and_then(|p| p.current.as_ref()) else {
         return Ok(Outcome::say(r.render("add_nothing_playing", &[])));
     };
-    let Some(name) = text_slot(turn.intent, "name") else {
+    let Some(name) = slots::text(turn.intent, "name") else {
         return Ok(Outcome::ask(
             r.render("playlist_name", &[]),
             turn.intent.clone(),

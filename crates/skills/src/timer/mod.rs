@@ -125,7 +125,7 @@ fn stop_ringing(turn: &Turn<'_>, r: &Responses) -> Option<Outcome> {
     ) {
         return None;
     }
-    let name = name_slot(turn.intent);
+    let name = slots::text(turn.intent, "name");
     let effects: Vec<Effect> = turn
         .ringing
         .iter()
@@ -163,15 +163,6 @@ pub(crate) fn seconds_slot(intent: &Intent) -> Result<Option<i64>, SkillError> {
     }
 }
 
-fn name_slot(intent: &Intent) -> Option<String> {
-    intent
-        .slots
-        .get(&SlotName::new("name"))
-        .and_then(|v| v.as_str())
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-}
-
 /// Which timer the sentence means, or what to say instead.
 enum Target<'a> {
     One(&'a TimerView),
@@ -181,7 +172,7 @@ enum Target<'a> {
 
 fn find<'a>(turn: &Turn<'a>, r: &Responses, by_length: bool) -> Result<Target<'a>, SkillError> {
     let timers = turn.timers;
-    if let Some(name) = name_slot(turn.intent) {
+    if let Some(name) = slots::text(turn.intent, "name") {
         let wanted = name.to_lowercase();
         let found = timers.iter().find(|t| {
             t.name
@@ -292,7 +283,7 @@ impl Skill for Timer {
                 if seconds > MAX_SECONDS {
                     return Ok(Outcome::say(r.render("too_long", &[])));
                 }
-                let name = name_slot(intent);
+                let name = slots::text(intent, "name");
                 let title = capitalized(&what(None, name.as_deref()));
                 let duration = spoken_duration(seconds);
                 let speech = match &place {

@@ -351,22 +351,14 @@ pub(crate) fn token_features(
             features.push(feature(&["last"]));
         }
         let part = |begins: bool| if begins { "B" } else { "I" };
-        for (offset, label) in [(0, ""), (-1, "-1"), (1, "+1")] {
-            let j = at + offset;
-            if j < 0 || j as usize >= n {
-                continue;
-            }
-            for &(entity, begins) in &matches[j as usize] {
+        for (j, label) in around(i, n) {
+            for &(entity, begins) in &matches[j] {
                 let entity = &gazetteer.entities[entity as usize];
                 features.push(feature(&["gaz", label, ":", entity, ":", part(begins)]));
             }
         }
-        for (offset, label) in [(0, ""), (-1, "-1"), (1, "+1")] {
-            let j = at + offset;
-            if j < 0 || j as usize >= n {
-                continue;
-            }
-            for &(kind, begins) in &builtin[j as usize] {
+        for (j, label) in around(i, n) {
+            for &(kind, begins) in &builtin[j] {
                 features.push(feature(&[
                     "ent",
                     label,
@@ -378,11 +370,8 @@ pub(crate) fn token_features(
             }
         }
         if !classes.is_empty() {
-            for (offset, label) in [(0, ""), (-1, "-1"), (1, "+1")] {
-                let j = at + offset;
-                if j >= 0 && (j as usize) < n {
-                    features.push(feature(&["lex", label, "=", classes[j as usize]]));
-                }
+            for (j, label) in around(i, n) {
+                features.push(feature(&["lex", label, "=", classes[j]]));
             }
             features.push(feature(&["lexshape=", classes[i], "|", &shape]));
         }
@@ -391,6 +380,14 @@ pub(crate) fn token_features(
         out.push(features);
     }
     out
+}
+
+/// Token `i` and its neighbours that exist in a sentence of `n` tokens, in the order features
+/// name them (itself, the one before, the one after), with their names' labels.
+fn around(i: usize, n: usize) -> impl Iterator<Item = (usize, &'static str)> {
+    [(Some(i), ""), (i.checked_sub(1), "-1"), (Some(i + 1), "+1")]
+        .into_iter()
+        .filter_map(move |(j, label)| j.filter(|&j| j < n).map(|j| (j, label)))
 }
 
 /// The hash of a feature's name written in parts: the same as [`hash`] of the parts joined,

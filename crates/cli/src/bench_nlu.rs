@@ -169,10 +169,8 @@ pub fn run(args: NluTrainBench) -> Result<()> {
     let context = hark_nlu::entity::Context {
         now: "2026-11-25T08:00:00+01:00[Europe/Paris]".parse()?,
     };
-    let (lexicon, note) = args.words.lexicon()?;
-    eprintln!("hark: {note}");
     let options = TrainOptions {
-        lexicon,
+        lexicon: args.words.lexicon()?,
         ..TrainOptions::default()
     };
     // F1 per size, per intent.

@@ -51,26 +51,33 @@ pub struct WordsArgs {
 }
 
 impl WordsArgs {
-    /// The lexicon, and what to tell the user about it.
-    pub(crate) fn lexicon(&self) -> Result<(Arc<Lexicon>, String)> {
+    /// The lexicon, telling the user on stderr which list it is, or why there is none.
+    pub(crate) fn lexicon(&self) -> Result<Arc<Lexicon>> {
         let path = match (&self.file, self.none) {
-            (_, true) => return Ok((Arc::default(), "no word list (--no-words)".into())),
+            (_, true) => {
+                eprintln!("hark: no word list (--no-words)");
+                return Ok(Arc::default());
+            }
             (Some(path), false) => path.clone(),
             (None, false) => {
                 let default = PathBuf::from(lexicon::DEFAULT_WORD_LIST);
                 if !default.exists() {
-                    let note = format!(
-                        "no word list ({} is not installed: install Debian's wamerican-large for better slots)",
+                    eprintln!(
+                        "hark: no word list ({} is not installed: install Debian's wamerican-large for better slots)",
                         default.display()
                     );
-                    return Ok((Arc::default(), note));
+                    return Ok(Arc::default());
                 }
                 default
             }
         };
         let lexicon = Lexicon::load(&path)?;
-        let note = format!("word list {} ({} words)", path.display(), lexicon.len());
-        Ok((Arc::new(lexicon), note))
+        eprintln!(
+            "hark: word list {} ({} words)",
+            path.display(),
+            lexicon.len()
+        );
+        Ok(Arc::new(lexicon))
     }
 }
 
@@ -106,11 +113,9 @@ pub fn train(args: TrainArgs) -> Result<()> {
     if dataset.examples.is_empty() {
         bail!("no training sentences: give --data, --grammar or --builtin");
     }
-    let (lexicon, note) = args.words.lexicon()?;
-    eprintln!("hark: {note}");
     let options = TrainOptions {
         seed: args.seed,
-        lexicon,
+        lexicon: args.words.lexicon()?,
         ..TrainOptions::default()
     };
     let (model, stats) = Model::train(&dataset, &options)?;

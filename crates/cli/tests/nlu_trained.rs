@@ -171,29 +171,22 @@ fn a_word_list_is_kept_in_the_model_and_a_bad_one_is_refused_by_name() {
     std::fs::write(&data, PIZZA).unwrap();
     let words = dir.join("words.txt");
     std::fs::write(&words, "could\nhave\nlarge\npizza\nMargherita\n").unwrap();
+    // `hark nlu train` on the pizza data with these word-list options, into `model`.
+    let train = |words: &[&str], model: &Path| {
+        let (ok, _, stderr) = run(&[
+            &["nlu", "train", "--data", path(&data)],
+            words,
+            &["-o", path(model)],
+        ]
+        .concat());
+        (ok, stderr)
+    };
     let with = dir.join("with.model.json");
-    let (ok, _, stderr) = run(&[
-        "nlu",
-        "train",
-        "--data",
-        path(&data),
-        "--words",
-        path(&words),
-        "-o",
-        path(&with),
-    ]);
+    let (ok, stderr) = train(&["--words", path(&words)], &with);
     assert!(ok, "{stderr}");
     assert!(stderr.contains("words.txt (5 words)"), "{stderr}");
     let without = dir.join("without.model.json");
-    let (ok, _, stderr) = run(&[
-        "nlu",
-        "train",
-        "--data",
-        path(&data),
-        "--no-words",
-        "-o",
-        path(&without),
-    ]);
+    let (ok, stderr) = train(&["--no-words"], &without);
     assert!(ok, "{stderr}");
     assert!(stderr.contains("no word list"), "{stderr}");
 
@@ -223,16 +216,7 @@ fn a_word_list_is_kept_in_the_model_and_a_bad_one_is_refused_by_name() {
         (dir.join("missing-words.txt"), "missing-words.txt"),
         (empty, "empty-words.txt: the word list has no word"),
     ] {
-        let (ok, _, stderr) = run(&[
-            "nlu",
-            "train",
-            "--data",
-            path(&data),
-            "--words",
-            path(&list),
-            "-o",
-            path(&never),
-        ]);
+        let (ok, stderr) = train(&["--words", path(&list)], &never);
         assert!(!ok, "{} was accepted", list.display());
         assert!(stderr.contains(expected), "{stderr}");
         assert!(!never.exists());

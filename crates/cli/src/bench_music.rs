@@ -374,20 +374,16 @@ struct VoiceRebuild {
 /// never follow each other in a sampled sentence is hard to recognize whole.
 fn voice_rebuild(grammar: &hark_nlu::Grammar, names: &[String]) -> Result<VoiceRebuild> {
     use hark_nlu::{jsgf, lm};
+    let config = hark_voice::Config::default();
+    let options = config.language_model_options();
     let at = Instant::now();
-    let voice = hark_voice::Voice::new(grammar, hark_voice::Config::default())?;
+    let voice = hark_voice::Voice::new(grammar, config)?;
     let seconds = at.elapsed().as_secs_f64();
     drop(voice);
 
     // As `Voice::new` builds it for the whole grammar (no `intents`).
     let at = Instant::now();
     let exported = jsgf::export(grammar, &jsgf::Options::default())?;
-    let options = lm::LmOptions {
-        sentences: lm::LmOptions::default()
-            .sentences
-            .max(hark_voice::WHOLE_GRAMMAR_SENTENCES),
-        ..lm::LmOptions::default()
-    };
     let model = lm::build(&exported, &options)?;
     let model_seconds = at.elapsed().as_secs_f64();
 

@@ -117,6 +117,18 @@ impl Default for Config {
     }
 }
 
+impl Config {
+    /// The options the recognizer's n-gram model is built with: [`Config::language_model`],
+    /// sampling at least [`WHOLE_GRAMMAR_SENTENCES`] when the whole grammar is recognized.
+    pub fn language_model_options(&self) -> lm::LmOptions {
+        let mut options = self.language_model.clone();
+        if self.intents.is_none() {
+            options.sentences = options.sentences.max(WHOLE_GRAMMAR_SENTENCES);
+        }
+        options
+    }
+}
+
 /// Why a request could not be heard or spoken.
 #[derive(Debug, thiserror::Error)]
 pub enum VoiceError {
@@ -322,11 +334,7 @@ impl Voice {
                         None
                     }
                     RecognizerGrammar::Ngram => {
-                        let mut options = config.language_model.clone();
-                        if config.intents.is_none() {
-                            options.sentences = options.sentences.max(WHOLE_GRAMMAR_SENTENCES);
-                        }
-                        let model = lm::build(&exported, &options)
+                        let model = lm::build(&exported, &config.language_model_options())
                             .map_err(|e| VoiceError::Grammar(e.to_string()))?;
                         recognizer.set_language_model(&model.text)?;
                         Some(exported)

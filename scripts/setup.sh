@@ -10,7 +10,8 @@
 #   - the speech engines hark-speech links (PocketSphinx with its American English model,
 #     espeak-ng), and the tools tests use: sox (resample, trim, convert) and PocketSphinx's own
 #     decoder (pocketsphinx_continuous, which checks the exported recognizer grammar);
-#   - the English word list trained intent models learn word classes from (wamerican-large);
+#   - the English word list trained intent models learn word classes from (wamerican-large), and
+#     WordNet, whose supersenses they learn as word clusters (wordnet-base);
 #   - a Rust toolchain through rustup, only when no cargo is found;
 #   - a Python virtual environment at <repo>/.venv (or $HARK_VENV) with the packages pinned in
 #     scripts/python-requirements.txt: hassil and Home Assistant's grammar, the reference hark's
@@ -90,10 +91,11 @@ step_music() {
 	apt_install sox lame opus-tools ffmpeg
 }
 
-# `hark nlu train` learns how an English word list writes each word (a name or not): Debian's
-# wamerican-large, /usr/share/dict/american-english-large.
+# `hark nlu train` learns how an English word list writes each word (a name or not), from Debian's
+# wamerican-large (/usr/share/dict/american-english-large), and what each word means coarsely
+# (its WordNet supersense), from wordnet-base (/usr/share/wordnet).
 step_words() {
-	apt_install wamerican-large
+	apt_install wamerican-large wordnet-base
 }
 
 step_rust() {

@@ -171,6 +171,7 @@ pub fn run(args: NluTrainBench) -> Result<()> {
     };
     let options = TrainOptions {
         lexicon: args.words.lexicon()?,
+        senses: args.words.senses()?,
         ..TrainOptions::default()
     };
     // F1 per size, per intent.

@@ -9,6 +9,7 @@ use clap::Args;
 use hark_nlu::trained::data::{self, Dataset};
 use hark_nlu::trained::eval::{self, Prediction};
 use hark_nlu::trained::lexicon::{self, Lexicon};
+use hark_nlu::trained::senses::{self, Senses};
 use hark_nlu::trained::{from_grammar, Model, TrainOptions};
 use hark_nlu::{builtin, entity, Grammar};
 
@@ -37,7 +38,8 @@ pub struct TrainArgs {
     words: WordsArgs,
 }
 
-/// The English word list a model learns word classes from.
+/// What a model learns of English words beyond its examples: an English word list (how words
+/// are written) and WordNet (what they mean, coarsely).
 #[derive(Debug, Args)]
 pub struct WordsArgs {
     /// A word list, one word per line, capitalized where the word is a name (the model keeps
@@ -48,6 +50,14 @@ pub struct WordsArgs {
     /// Train without a word list, even when one is installed.
     #[arg(long = "no-words", conflicts_with = "file")]
     none: bool,
+    /// WordNet's database folder (data.noun, noun.exc...), whose supersenses the model learns
+    /// as word clusters (it keeps them). Default: Debian's wordnet-base (/usr/share/wordnet)
+    /// when it is installed.
+    #[arg(long = "wordnet", value_name = "DIR")]
+    wordnet: Option<PathBuf>,
+    /// Train without WordNet, even when it is installed.
+    #[arg(long = "no-wordnet", conflicts_with = "wordnet")]
+    no_wordnet: bool,
 }
 
 impl WordsArgs {
@@ -78,6 +88,32 @@ impl WordsArgs {
             lexicon.len()
         );
         Ok(Arc::new(lexicon))
+    }
+
+    /// WordNet's supersenses, telling the user on stderr where they come from, or why there
+    /// are none.
+    pub(crate) fn senses(&self) -> Result<Arc<Senses>> {
+        let dir = match (&self.wordnet, self.no_wordnet) {
+            (_, true) => {
+                eprintln!("hark: no WordNet (--no-wordnet)");
+                return Ok(Arc::default());
+            }
+            (Some(dir), false) => dir.clone(),
+            (None, false) => {
+                let default = PathBuf::from(senses::DEFAULT_WORDNET);
+                if !default.join("data.noun").exists() {
+                    eprintln!(
+                        "hark: no WordNet ({} is not installed: install Debian's wordnet-base for better slots)",
+                        default.display()
+                    );
+                    return Ok(Arc::default());
+                }
+                default
+            }
+        };
+        let senses = Senses::load(&dir)?;
+        eprintln!("hark: WordNet {} ({} words)", dir.display(), senses.len());
+        Ok(Arc::new(senses))
     }
 }
 
@@ -116,6 +152,7 @@ pub fn train(args: TrainArgs) -> Result<()> {
     let options = TrainOptions {
         seed: args.seed,
         lexicon: args.words.lexicon()?,
+        senses: args.words.senses()?,
         ..TrainOptions::default()
     };
     let (model, stats) = Model::train(&dataset, &options)?;

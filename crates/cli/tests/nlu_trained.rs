@@ -164,13 +164,42 @@ fn bad_training_data_is_refused_with_its_file_and_line_and_no_model_is_written()
 }
 
 #[test]
-fn a_word_list_is_kept_in_the_model_and_a_bad_one_is_refused_by_name() {
+fn a_word_list_and_wordnet_are_kept_in_the_model_and_bad_ones_are_refused_by_name() {
     let dir = data_dir("nlu-train-words");
     std::fs::create_dir_all(&dir).unwrap();
     let data = dir.join("pizza.yaml");
     std::fs::write(&data, PIZZA).unwrap();
     let words = dir.join("words.txt");
     std::fs::write(&words, "could\nhave\nlarge\npizza\nMargherita\n").unwrap();
+    // A WordNet of two nouns (food) and one adjective, in its files' layout.
+    let wordnet = dir.join("wordnet");
+    std::fs::create_dir_all(&wordnet).unwrap();
+    for part in ["noun", "verb", "adj", "adv"] {
+        for file in [
+            format!("data.{part}"),
+            format!("index.{part}"),
+            format!("{part}.exc"),
+        ] {
+            std::fs::write(wordnet.join(file), "").unwrap();
+        }
+    }
+    std::fs::write(
+        wordnet.join("data.noun"),
+        "07873807 13 n 01 pizza 0 000 | a dish\n07557434 13 n 01 pasta 0 000 | a dish\n",
+    )
+    .unwrap();
+    std::fs::write(
+        wordnet.join("index.noun"),
+        "pizza n 1 0 1 0 07873807\npasta n 1 0 1 0 07557434\n",
+    )
+    .unwrap();
+    std::fs::write(
+        wordnet.join("data.adj"),
+        "01382086 00 a 01 large 0 000 | big\n",
+    )
+    .unwrap();
+    std::fs::write(wordnet.join("index.adj"), "large a 1 0 1 0 01382086\n").unwrap();
+    std::fs::write(wordnet.join("adj.exc"), "larger large\n").unwrap();
     // `hark nlu train` on the pizza data with these word-list options, into `model`.
     let train = |words: &[&str], model: &Path| {
         let (ok, _, stderr) = run(&[
@@ -182,13 +211,18 @@ fn a_word_list_is_kept_in_the_model_and_a_bad_one_is_refused_by_name() {
         (ok, stderr)
     };
     let with = dir.join("with.model.json");
-    let (ok, stderr) = train(&["--words", path(&words)], &with);
+    let (ok, stderr) = train(
+        &["--words", path(&words), "--wordnet", path(&wordnet)],
+        &with,
+    );
     assert!(ok, "{stderr}");
     assert!(stderr.contains("words.txt (5 words)"), "{stderr}");
+    assert!(stderr.contains("wordnet (4 words)"), "{stderr}");
     let without = dir.join("without.model.json");
-    let (ok, stderr) = train(&["--no-words"], &without);
+    let (ok, stderr) = train(&["--no-words", "--no-wordnet"], &without);
     assert!(ok, "{stderr}");
     assert!(stderr.contains("no word list"), "{stderr}");
+    assert!(stderr.contains("no WordNet"), "{stderr}");
 
     let lexicon = |model: &Path| -> Value {
         let file: Value = serde_json::from_slice(&std::fs::read(model).unwrap()).unwrap();
@@ -198,6 +232,14 @@ fn a_word_list_is_kept_in_the_model_and_a_bad_one_is_refused_by_name() {
     assert_eq!(lexicon(&with)["lower"].as_str().unwrap().len(), 44);
     assert_eq!(lexicon(&with)["proper"].as_str().unwrap().len(), 12);
     assert_eq!(lexicon(&without)["lower"], "");
+    let senses = |model: &Path| -> Value {
+        let file: Value = serde_json::from_slice(&std::fs::read(model).unwrap()).unwrap();
+        file["senses"].clone()
+    };
+    // pizza, pasta, large and larger: four hashes and four masks.
+    assert_eq!(senses(&with)["words"].as_str().unwrap().len(), 44);
+    assert_eq!(senses(&with)["masks"].as_str().unwrap().len(), 44);
+    assert_eq!(senses(&without)["words"], "");
     let (ok, stdout, stderr) = run(&[
         "nlu",
         "parse",
@@ -218,6 +260,16 @@ fn a_word_list_is_kept_in_the_model_and_a_bad_one_is_refused_by_name() {
     ] {
         let (ok, stderr) = train(&["--words", path(&list)], &never);
         assert!(!ok, "{} was accepted", list.display());
+        assert!(stderr.contains(expected), "{stderr}");
+        assert!(!never.exists());
+    }
+    std::fs::write(wordnet.join("index.adj"), "large a 1 0 1 0 99999999\n").unwrap();
+    for (folder, expected) in [
+        (dir.join("no-wordnet-here"), "data.noun"),
+        (wordnet, "index.adj:1: not a WordNet index line"),
+    ] {
+        let (ok, stderr) = train(&["--wordnet", path(&folder)], &never);
+        assert!(!ok, "{} was accepted", folder.display());
         assert!(stderr.contains(expected), "{stderr}");
         assert!(!never.exists());
     }

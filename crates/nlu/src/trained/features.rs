@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use super::lexicon::Lexicon;
+use super::senses::{Senses, SUPERSENSES};
 use crate::entity::{self, EntityKind};
 use crate::text::{tokenize, Token};
 
@@ -220,6 +221,7 @@ const BUILTIN_WORDS: usize = 5;
 pub(crate) struct Known<'m> {
     pub gazetteer: &'m Gazetteer,
     pub lexicon: &'m Lexicon,
+    pub senses: &'m Senses,
 }
 
 /// A sentence split into tokens, with each token's words as written.
@@ -295,13 +297,22 @@ pub(crate) fn token_features(
     known: Known<'_>,
     matches: &Matches,
 ) -> Vec<Vec<u64>> {
-    let Known { gazetteer, lexicon } = known;
+    let Known {
+        gazetteer,
+        lexicon,
+        senses,
+    } = known;
     let words = sentence.words();
     let n = words.len();
     let classes: Vec<&str> = if lexicon.is_empty() {
         Vec::new()
     } else {
         words.iter().map(|w| lexicon.class(w).name()).collect()
+    };
+    let meanings: Vec<u64> = if senses.is_empty() {
+        Vec::new()
+    } else {
+        words.iter().map(|w| senses.of(w)).collect()
     };
     let builtin = builtin_matches(&words);
     let word = |i: isize| -> &str {
@@ -375,6 +386,19 @@ pub(crate) fn token_features(
             }
             features.push(feature(&["lexshape=", classes[i], "|", &shape]));
         }
+        if !meanings.is_empty() {
+            for (j, label) in around(i, n) {
+                let mut mask = meanings[j];
+                while mask != 0 {
+                    let k = mask.trailing_zeros();
+                    mask &= mask - 1;
+                    features.push(feature(&["ss", label, "=", SUPERSENSES[k as usize]]));
+                }
+                if meanings[j] == 0 {
+                    features.push(feature(&["ss", label, "=none"]));
+                }
+            }
+        }
         // The label's prior.
         features.push(feature(&["bias"]));
         out.push(features);
@@ -392,7 +416,7 @@ fn around(i: usize, n: usize) -> impl Iterator<Item = (usize, &'static str)> {
 
 /// The hash of a feature's name written in parts: the same as [`hash`] of the parts joined,
 /// without writing them out.
-fn feature(parts: &[&str]) -> u64 {
+pub(crate) fn feature(parts: &[&str]) -> u64 {
     let mut h: u64 = FNV_OFFSET;
     for part in parts {
         for b in part.bytes() {

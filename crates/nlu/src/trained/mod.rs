@@ -17,6 +17,7 @@
 //! synonym of the dataset's entity list. Training is deterministic: the same data and
 //! options give the same model, byte for byte ([`Model::to_bytes`]).
 
+mod carrier;
 mod crf;
 pub mod data;
 pub mod eval;
@@ -28,6 +29,7 @@ mod model_file;
 mod negatives;
 mod optimize;
 mod places;
+pub mod senses;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{Duration, Instant};
@@ -43,6 +45,7 @@ use data::{Dataset, Entity, Example, SlotSpan};
 use features::{FeatureIndex, Gazetteer, Known, Matches, Sentence};
 use lexicon::Lexicon;
 use logreg::LogReg;
+use senses::Senses;
 
 pub use model_file::{FORMAT, VERSION};
 
@@ -70,6 +73,9 @@ pub struct TrainOptions {
     /// An English word list the slot fillers learn word classes from ([`lexicon`]); the
     /// model keeps it. Empty: no such features.
     pub lexicon: std::sync::Arc<Lexicon>,
+    /// WordNet's supersenses of English words, which the slot fillers learn from as word
+    /// clusters ([`senses`]); the model keeps them. Empty: no such features.
+    pub senses: std::sync::Arc<Senses>,
 }
 
 impl Default for TrainOptions {
@@ -82,6 +88,7 @@ impl Default for TrainOptions {
             max_iterations: 150,
             augment_below: 500,
             lexicon: std::sync::Arc::default(),
+            senses: std::sync::Arc::default(),
         }
     }
 }
@@ -91,6 +98,13 @@ impl Default for TrainOptions {
 /// requests of other scenarios instead of 10.5%, and its intent accuracy went from 0.956 to
 /// 0.944.
 pub const MIN_CONFIDENCE: f64 = 0.5;
+
+/// How sure a carrier classifier ([`carrier`]) must be to take a sentence the intent
+/// classifier turned down. On the development split, the benchmark's one-intent models found
+/// 0.863 → 0.872 of the slots at 0.8 (0.874 at 0.5, 0.870 at 0.9), and the seven-intent model
+/// claimed 100 of SLURP's 1,264 requests of other scenarios instead of 94 (132 at 0.5, 96 at
+/// 0.9).
+pub const CARRIER_CONFIDENCE: f64 = 0.8;
 
 /// What training did.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,6 +129,7 @@ pub struct Model {
     fillers: Vec<SlotFiller>,
     gazetteer: Gazetteer,
     lexicon: std::sync::Arc<Lexicon>,
+    senses: std::sync::Arc<Senses>,
     entities: BTreeMap<String, Entity>,
     /// Each listed value and synonym, as normalized words, with its entity: the canonical value.
     canonical: HashMap<(String, String), String>,
@@ -133,6 +148,9 @@ struct SlotFiller {
     slots: Vec<(String, String)>,
     index: FeatureIndex,
     crf: Crf,
+    /// The intent against none, from the words around the slots this filler finds
+    /// ([`carrier`]); none for an intent without slots.
+    carrier: Option<Classifier>,
 }
 
 /// What a trained model understood.
@@ -223,6 +241,7 @@ impl Model {
         let known = Known {
             gazetteer: &gazetteer,
             lexicon: &options.lexicon,
+            senses: &options.senses,
         };
         let lbfgs = optimize::Options {
             max_iterations: options.max_iterations,
@@ -276,6 +295,14 @@ impl Model {
             feature_count += filler.index.len();
             fillers.push(filler);
         }
+        for (k, intent) in intents.iter().enumerate() {
+            let (mine, others): (Vec<&Example>, Vec<&Example>) =
+                dataset.examples.iter().partition(|e| &e.intent == intent);
+            let outcome =
+                fillers[k].train_carrier(&mine, &others, &negatives, known, options, lbfgs);
+            iterations += outcome.map_or(0, |o| o.iterations);
+            feature_count += fillers[k].carrier.as_ref().map_or(0, |c| c.index.len());
+        }
         let stats = TrainStats {
             examples: dataset.examples.len(),
             negatives: negatives.len(),
@@ -290,6 +317,7 @@ impl Model {
                 fillers,
                 gazetteer,
                 lexicon: options.lexicon.clone(),
+                senses: options.senses.clone(),
                 canonical: canonical(&dataset.entities),
                 entities: dataset.entities.clone(),
             },
@@ -316,20 +344,37 @@ impl Model {
             .filter_map(|h| self.classifier.index.get(*h))
             .collect();
         let probabilities = self.classifier.model.probabilities(&known);
-        let (class, confidence) = probabilities
+        // The best intent, and whether the classifier takes it.
+        let (class, confidence) = probabilities[..self.intents.len()]
             .iter()
             .copied()
             .enumerate()
             .max_by(|a, b| a.1.total_cmp(&b.1))?;
-        if confidence < MIN_CONFIDENCE {
-            return None;
-        }
-        let intent = self.intents.get(class)?;
+        let none = probabilities[self.intents.len()];
         let known = Known {
             gazetteer: &self.gazetteer,
             lexicon: &self.lexicon,
+            senses: &self.senses,
         };
-        let slots = self.fillers[class].slots(&sentence, known, &matches);
+        let filler = &self.fillers[class];
+        let slots = filler.slots(&sentence, known, &matches);
+        let confidence = if confidence >= MIN_CONFIDENCE && confidence > none {
+            confidence
+        } else {
+            // Turned down: ask the words around the slots.
+            let carrier = filler.carrier.as_ref()?;
+            let hashes = carrier::features(&sentence, &slots);
+            let known: Vec<u32> = hashes
+                .iter()
+                .filter_map(|h| carrier.index.get(*h))
+                .collect();
+            let second = carrier.model.probabilities(&known)[0];
+            if second < CARRIER_CONFIDENCE {
+                return None;
+            }
+            second
+        };
+        let intent = &self.intents[class];
         let slots = slots
             .into_iter()
             .map(|span| {
@@ -404,12 +449,62 @@ impl SlotFiller {
                     slots,
                     index: FeatureIndex::default(),
                     crf,
+                    carrier: None,
                 },
                 None,
             );
         }
         let (crf, outcome) = Crf::train(&sequences, labels, index.len(), options.slot_l2, lbfgs);
-        (SlotFiller { slots, index, crf }, Some(outcome))
+        (
+            SlotFiller {
+                slots,
+                index,
+                crf,
+                carrier: None,
+            },
+            Some(outcome),
+        )
+    }
+
+    /// Learns [`SlotFiller::carrier`]: `mine` (the intent's examples) against `others` (the
+    /// other intents') and `negatives`, each read through this filler.
+    fn train_carrier(
+        &mut self,
+        mine: &[&Example],
+        others: &[&Example],
+        negatives: &[String],
+        known: Known<'_>,
+        options: &TrainOptions,
+        lbfgs: optimize::Options,
+    ) -> Option<optimize::Outcome> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mut index = FeatureIndex::default();
+        let mut samples = Vec::new();
+        let no_values = Vec::new();
+        let sentences = mine
+            .iter()
+            .map(|e| (e.text.as_str(), own_values(e), 0))
+            .chain(others.iter().map(|e| (e.text.as_str(), own_values(e), 1)))
+            .chain(negatives.iter().map(|n| (n.as_str(), no_values.clone(), 1)));
+        for (text, own, class) in sentences {
+            let sentence = Sentence::new(text);
+            let matches = known.gazetteer.matches(&sentence.words(), &own);
+            let spans = self.slots(&sentence, known, &matches);
+            let hashes = carrier::features(&sentence, &spans);
+            samples.push((hashes.into_iter().map(|h| index.add(h)).collect(), class));
+        }
+        let (model, outcome) = LogReg::train(
+            &samples,
+            &[1.0, options.none_weight],
+            2,
+            index.len(),
+            options.classifier_l2,
+            lbfgs,
+        );
+        self.carrier = Some(Classifier { index, model });
+        Some(outcome)
     }
 
     /// The slots of a sentence.
@@ -628,6 +723,7 @@ mod tests {
                 state,
                 transitions: vec![0.0; (labels + 1) * labels],
             },
+            carrier: None,
         }
     }
 
@@ -638,10 +734,91 @@ mod tests {
         let known = Known {
             gazetteer: &Gazetteer::default(),
             lexicon: &Lexicon::default(),
+            senses: &Senses::default(),
         };
         let sentence = Sentence::new(text);
         let slots = filler.slots(&sentence, known, &vec![Vec::new(); sentence.tokens.len()]);
         assert_eq!(slots.len(), 1, "{slots:?}");
         assert_eq!(slots[0].value(text), "chant song");
+    }
+
+    /// Book titles after a few carrier phrases; every title is made of its own words.
+    const BOOKS: &str = "\
+intents:
+  FindBook:
+    examples:
+      - look up [the silent river](title)
+      - look up [winter of the wolves](title)
+      - search for [a house in umbria](title)
+      - search for [the glass harbour](title)
+      - find the book [paper moons](title)
+      - find the book [seven quiet kings](title)
+      - look up the novel [orchard keeper](title)
+      - search for the book [bright lanterns](title)
+      - find [the salt road](title)
+      - look up [copper skies](title)
+";
+
+    fn books() -> Model {
+        let dataset = data::parse(std::path::Path::new("books.yaml"), BOOKS).unwrap();
+        Model::train(&dataset, &TrainOptions::default()).unwrap().0
+    }
+
+    #[test]
+    fn a_title_of_everyday_words_is_taken_by_its_carrier_words_when_the_classifier_turns_it_down() {
+        let model = books();
+        let context = entity::Context {
+            now: jiff::Timestamp::UNIX_EPOCH.to_zoned(jiff::tz::TimeZone::UTC),
+        };
+        let mut without = model.clone();
+        for filler in &mut without.fillers {
+            filler.carrier = None;
+        }
+        // Titles that are whole "none" sentences.
+        for (text, title) in [
+            ("look up good morning to you", "good morning to you"),
+            (
+                "search for are you listening to me",
+                "are you listening to me",
+            ),
+        ] {
+            assert_eq!(
+                without.parse(text, &context),
+                None,
+                "the classifier took {text}"
+            );
+            let parsed = model.parse(text, &context).expect("the carrier takes it");
+            assert_eq!(parsed.intent, "FindBook");
+            assert!(parsed.confidence >= CARRIER_CONFIDENCE, "{parsed:?}");
+            let titles: Vec<&str> = parsed.slots.iter().map(|s| s.raw.as_str()).collect();
+            assert_eq!(titles, [title]);
+        }
+        // Sentences of no intent stay so.
+        for text in ["tell me a joke", "thank you so much", "what time is it"] {
+            assert_eq!(model.parse(text, &context), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn carriers_round_trip_through_the_model_file() {
+        let model = books();
+        let bytes = model.to_bytes();
+        let again = Model::from_bytes(&bytes, std::path::Path::new("books.model.json")).unwrap();
+        assert_eq!(again.to_bytes(), bytes);
+        assert!(again.fillers[0].carrier.is_some());
+        let context = entity::Context {
+            now: jiff::Timestamp::UNIX_EPOCH.to_zoned(jiff::tz::TimeZone::UTC),
+        };
+        let text = "look up good morning to you";
+        // The file keeps weights as f32: the same parse, the confidence to within that.
+        let (read, trained) = (
+            again.parse(text, &context).unwrap(),
+            model.parse(text, &context).unwrap(),
+        );
+        assert_eq!(
+            (&read.intent, &read.slots),
+            (&trained.intent, &trained.slots)
+        );
+        assert!((read.confidence - trained.confidence).abs() < 1e-6);
     }
 }

@@ -18,6 +18,7 @@ use super::data::Entity;
 use super::features::{FeatureIndex, Gazetteer};
 use super::lexicon::Lexicon;
 use super::logreg::LogReg;
+use super::senses::Senses;
 use super::{Classifier, Model, SlotFiller};
 use crate::grammar::Source;
 use crate::Error;
@@ -25,7 +26,7 @@ use crate::Error;
 /// The `format` field of a model file.
 pub const FORMAT: &str = "hark-nlu-model";
 /// The version of the model file this build reads and writes.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 #[derive(Serialize, Deserialize)]
 struct File {
@@ -35,6 +36,7 @@ struct File {
     entities: BTreeMap<String, Entity>,
     gazetteer: Gazetteer,
     lexicon: LexiconFile,
+    senses: SensesFile,
     classifier: ClassifierFile,
     slot_fillers: Vec<SlotFillerFile>,
 }
@@ -44,6 +46,14 @@ struct File {
 struct LexiconFile {
     lower: String,
     proper: String,
+}
+
+/// WordNet's supersenses ([`Senses`]): the words' hashes and, in the same order, their masks;
+/// empty strings for a model trained without WordNet.
+#[derive(Serialize, Deserialize)]
+struct SensesFile {
+    words: String,
+    masks: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -58,6 +68,8 @@ struct SlotFillerFile {
     features: String,
     state: String,
     transitions: String,
+    /// Its carrier classifier: absent for an intent without slots.
+    carrier: Option<ClassifierFile>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -118,6 +130,25 @@ fn hashes(text: &str, what: &str) -> Result<FeatureIndex, String> {
     )?))
 }
 
+impl Classifier {
+    fn to_file(&self) -> ClassifierFile {
+        ClassifierFile {
+            features: encode_u64(self.index.hashes()),
+            weights: encode_f64(&self.model.weights),
+        }
+    }
+
+    /// A classifier of `classes` classes from its file; `what` names it in errors.
+    fn from_file(file: &ClassifierFile, classes: usize, what: &str) -> Result<Classifier, String> {
+        let index = hashes(&file.features, &format!("{what}'s features"))?;
+        let weights = weights(&file.weights, what, index.len() * classes)?;
+        Ok(Classifier {
+            model: LogReg { classes, weights },
+            index,
+        })
+    }
+}
+
 impl Model {
     /// The model as a file's bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -134,10 +165,14 @@ impl Model {
                     proper: encode_u64(&proper),
                 }
             },
-            classifier: ClassifierFile {
-                features: encode_u64(self.classifier.index.hashes()),
-                weights: encode_f64(&self.classifier.model.weights),
+            senses: {
+                let (words, masks) = self.senses.entries();
+                SensesFile {
+                    words: encode_u64(&words),
+                    masks: encode_u64(&masks),
+                }
             },
+            classifier: self.classifier.to_file(),
             slot_fillers: self
                 .fillers
                 .iter()
@@ -153,6 +188,7 @@ impl Model {
                     features: encode_u64(f.index.hashes()),
                     state: encode_f64(&f.crf.state),
                     transitions: encode_f64(&f.crf.transitions),
+                    carrier: f.carrier.as_ref().map(Classifier::to_file),
                 })
                 .collect(),
         };
@@ -192,26 +228,26 @@ impl Model {
                 file.intents.len()
             )));
         }
-        let index =
-            hashes(&file.classifier.features, "the classifier's features").map_err(invalid)?;
-        let classifier = Classifier {
-            model: LogReg {
-                classes,
-                weights: weights(
-                    &file.classifier.weights,
-                    "the classifier",
-                    index.len() * classes,
-                )
-                .map_err(invalid)?,
-            },
-            index,
-        };
+        let classifier =
+            Classifier::from_file(&file.classifier, classes, "the classifier").map_err(invalid)?;
         let lexicon = Lexicon::from_hashes(
             &decode::<8, u64>(&file.lexicon.lower, "the word list", u64::from_le_bytes)
                 .map_err(invalid)?,
             &decode::<8, u64>(&file.lexicon.proper, "the word list", u64::from_le_bytes)
                 .map_err(invalid)?,
         );
+        let words = decode::<8, u64>(&file.senses.words, "WordNet's words", u64::from_le_bytes)
+            .map_err(invalid)?;
+        let masks = decode::<8, u64>(&file.senses.masks, "WordNet's words", u64::from_le_bytes)
+            .map_err(invalid)?;
+        if words.len() != masks.len() {
+            return Err(invalid(format!(
+                "{} WordNet words but {} masks",
+                words.len(),
+                masks.len()
+            )));
+        }
+        let senses = Senses::from_entries(&words, &masks);
         let mut fillers = Vec::new();
         for (filler, intent) in file.slot_fillers.into_iter().zip(&file.intents) {
             let slots: Vec<(String, String)> = filler
@@ -225,6 +261,17 @@ impl Model {
             let state = weights(&filler.state, &what, index.len() * labels).map_err(invalid)?;
             let transitions =
                 weights(&filler.transitions, &what, (labels + 1) * labels).map_err(invalid)?;
+            let carrier = match &filler.carrier {
+                Some(carrier) => Some(
+                    Classifier::from_file(
+                        carrier,
+                        2,
+                        &format!("the carrier classifier of {intent}"),
+                    )
+                    .map_err(invalid)?,
+                ),
+                None => None,
+            };
             fillers.push(SlotFiller {
                 slots,
                 index,
@@ -233,6 +280,7 @@ impl Model {
                     state,
                     transitions,
                 },
+                carrier,
             });
         }
         Ok(Model {
@@ -241,6 +289,7 @@ impl Model {
             fillers,
             gazetteer: file.gazetteer,
             lexicon: std::sync::Arc::new(lexicon),
+            senses: std::sync::Arc::new(senses),
             canonical: super::canonical(&file.entities),
             entities: file.entities,
         })

@@ -6,6 +6,15 @@
 //! a beginning. Weights are one per (feature, label) and per (label, label) transition, plus a
 //! start weight per label; training maximizes the L2-penalized log-likelihood with L-BFGS,
 //! splitting the sentences over two threads.
+//!
+//! A large field learns only the weights of the (feature, label) pairs its sentences have
+//! ([`Pairs`]); the others stay 0, as in CRFsuite by default. Most features are seen with one
+//! or two labels: BookRestaurant's 1,973 sentences have 32,042 features and 29 labels, 929,218
+//! weights, of which 46,537 pairs occur, and its training went from 8.1 s to 3.7 s. Learning
+//! fewer weights costs a little accuracy, which matters where examples are few: on the
+//! development split at 70 sentences per intent, the mean slot F1 was 0.867 instead of 0.874
+//! (0.963 instead of 0.965 on the full sets). So a field of up to [`ALL_PAIRS_UP_TO`] weights,
+//! which trains in about a second anyway, learns them all.
 
 use super::optimize::{self, Options};
 
@@ -24,6 +33,73 @@ pub(crate) struct Crf {
 pub(crate) struct Sequence {
     pub features: Vec<Vec<u32>>,
     pub labels: Vec<u16>,
+}
+
+/// The most (feature, label) weights a field learns all of; a larger one learns only the pairs
+/// its sentences have. BookRestaurant's 70 sentences with their value-swapped copies make
+/// 130,674 weights, its 300 sentences (with copies) 253,257, its 1,973 sentences 929,218.
+pub(crate) const ALL_PAIRS_UP_TO: usize = 300_000;
+
+/// The (feature, label) pairs whose weights training learns: each feature's labels, sorted,
+/// those of feature `f` at `starts[f]..starts[f + 1]`; a pair's weight is at its position.
+pub(crate) struct Pairs {
+    starts: Vec<usize>,
+    labels: Vec<u16>,
+}
+
+impl Pairs {
+    /// The pairs the gold labels of `sequences` have, for features below `features`.
+    fn observed(sequences: &[Sequence], features: usize) -> Pairs {
+        let mut seen: Vec<Vec<u16>> = vec![Vec::new(); features];
+        for sequence in sequences {
+            for (token, &label) in sequence.features.iter().zip(&sequence.labels) {
+                for &f in token {
+                    seen[f as usize].push(label);
+                }
+            }
+        }
+        let mut starts = Vec::with_capacity(features + 1);
+        let mut labels = Vec::new();
+        for mut of_feature in seen {
+            of_feature.sort_unstable();
+            of_feature.dedup();
+            starts.push(labels.len());
+            labels.extend(of_feature);
+        }
+        starts.push(labels.len());
+        Pairs { starts, labels }
+    }
+
+    /// Every pair: each feature with each of `labels` labels.
+    fn every(features: usize, labels: usize) -> Pairs {
+        Pairs {
+            starts: (0..=features).map(|f| f * labels).collect(),
+            labels: (0..features).flat_map(|_| 0..labels as u16).collect(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// Feature `f`'s labels, and the position of the first one's weight.
+    fn of(&self, f: u32) -> (&[u16], usize) {
+        let (start, end) = (self.starts[f as usize], self.starts[f as usize + 1]);
+        (&self.labels[start..end], start)
+    }
+
+    /// The weights of the pairs as a dense `features × labels` matrix (0 where no pair).
+    fn to_dense(&self, weights: &[f64], labels: usize) -> Vec<f64> {
+        let features = self.starts.len() - 1;
+        let mut dense = vec![0.0; features * labels];
+        for f in 0..features {
+            let (of_feature, start) = self.of(f as u32);
+            for (k, &y) in of_feature.iter().enumerate() {
+                dense[f * labels + y as usize] = weights[start + k];
+            }
+        }
+        dense
+    }
 }
 
 /// Whether label `next` may follow `previous` (`None`: the sentence start).
@@ -51,13 +127,29 @@ impl Crf {
         l2: f64,
         options: Options,
     ) -> (Crf, optimize::Outcome) {
-        let state_len = features * labels;
+        let pairs = if features * labels <= ALL_PAIRS_UP_TO {
+            Pairs::every(features, labels)
+        } else {
+            Pairs::observed(sequences, features)
+        };
+        Crf::train_pairs(sequences, labels, &pairs, l2, options)
+    }
+
+    /// Trains the weights of `pairs` on `sequences`.
+    fn train_pairs(
+        sequences: &[Sequence],
+        labels: usize,
+        pairs: &Pairs,
+        l2: f64,
+        options: Options,
+    ) -> (Crf, optimize::Outcome) {
+        let state_len = pairs.len();
         let size = state_len + (labels + 1) * labels;
         let mut weights = vec![0.0; size];
         let threads = 2.min(sequences.len().max(1));
         let chunk = sequences.len().div_ceil(threads).max(1);
         let outcome = optimize::minimize(&mut weights, options, |w, gradient| {
-            let model = CrfView::new(labels, &w[..state_len], &w[state_len..]);
+            let model = CrfView::new(labels, pairs, &w[..state_len], &w[state_len..]);
             let parts: Vec<(f64, Vec<f64>)> = std::thread::scope(|scope| {
                 let handles: Vec<_> = sequences
                     .chunks(chunk)
@@ -96,7 +188,7 @@ impl Crf {
         (
             Crf {
                 labels,
-                state: weights,
+                state: pairs.to_dense(&weights, labels),
                 transitions,
             },
             outcome,
@@ -114,7 +206,11 @@ impl Crf {
 /// transitions made dense (forbidden ones −∞) and exponentiated once for all sentences.
 struct CrfView<'w> {
     labels: usize,
+    /// Dense, `features × labels`, when decoding; the weights of [`CrfView::pairs`] when
+    /// training.
     state: &'w [f64],
+    /// Training's (feature, label) pairs.
+    pairs: Option<&'w Pairs>,
     /// `(labels + 1) × labels`, row `labels` the start, forbidden ones −∞.
     transitions: Vec<f64>,
     /// `exp` of [`CrfView::transitions`] (forbidden ones 0).
@@ -133,8 +229,9 @@ struct Work {
 
 impl<'w> CrfView<'w> {
     /// The view training needs: with the factors of the forward-backward passes.
-    fn new(labels: usize, state: &'w [f64], transitions: &[f64]) -> CrfView<'w> {
+    fn new(labels: usize, pairs: &'w Pairs, state: &'w [f64], transitions: &[f64]) -> CrfView<'w> {
         let mut view = CrfView::for_decoding(labels, state, transitions);
+        view.pairs = Some(pairs);
         view.factors = view.transitions.iter().map(|t| t.exp()).collect();
         view
     }
@@ -153,6 +250,7 @@ impl<'w> CrfView<'w> {
         CrfView {
             labels,
             state,
+            pairs: None,
             transitions: dense,
             factors: Vec::new(),
         }
@@ -166,9 +264,19 @@ impl<'w> CrfView<'w> {
         for (t, token) in features.iter().enumerate() {
             let row = &mut scores[t * l..(t + 1) * l];
             for &f in token {
-                let weights = &self.state[f as usize * l..(f as usize + 1) * l];
-                for (s, w) in row.iter_mut().zip(weights) {
-                    *s += w;
+                match self.pairs {
+                    None => {
+                        let weights = &self.state[f as usize * l..(f as usize + 1) * l];
+                        for (s, w) in row.iter_mut().zip(weights) {
+                            *s += w;
+                        }
+                    }
+                    Some(pairs) => {
+                        let (of_feature, start) = pairs.of(f);
+                        for (&y, w) in of_feature.iter().zip(&self.state[start..]) {
+                            row[y as usize] += w;
+                        }
+                    }
                 }
             }
         }
@@ -182,24 +290,34 @@ impl<'w> CrfView<'w> {
         let l = self.labels;
         let mut scores = Vec::new();
         self.state_scores(features, &mut scores);
+        // The transitions into each label, side by side: the inner loop below then walks
+        // two contiguous rows.
+        let into: Vec<f64> = (0..l * l)
+            .map(|i| self.transitions[(i % l) * l + i / l])
+            .collect();
         let mut best = vec![FORBIDDEN; n * l];
         let mut from = vec![0u16; n * l];
         for y in 0..l {
             best[y] = self.transitions[l * l + y] + scores[y];
         }
         for t in 1..n {
-            for y in 0..l {
+            let (done, ahead) = best.split_at_mut(t * l);
+            let previous = &done[(t - 1) * l..];
+            let now = ahead[..l].iter_mut().zip(&mut from[t * l..(t + 1) * l]);
+            for ((y, (best, from)), score) in now.enumerate().zip(&scores[t * l..(t + 1) * l]) {
                 let mut top = FORBIDDEN;
                 let mut arg = 0;
-                for p in 0..l {
-                    let s = best[(t - 1) * l + p] + self.transitions[p * l + y];
+                for (p, (b, transition)) in
+                    previous.iter().zip(&into[y * l..(y + 1) * l]).enumerate()
+                {
+                    let s = b + transition;
                     if s > top {
                         top = s;
                         arg = p;
                     }
                 }
-                best[t * l + y] = top + scores[t * l + y];
-                from[t * l + y] = arg as u16;
+                *best = top + score;
+                *from = arg as u16;
             }
         }
         let mut labels = vec![0u16; n];
@@ -296,7 +414,8 @@ impl<'w> CrfView<'w> {
         let log_z = shift + norms.iter().map(|z| z.ln()).sum::<f64>();
 
         // Expected minus observed feature counts: each token's label marginals once, then
-        // added to each of its features' rows (contiguous, row by feature).
+        // added to each of its features' pairs.
+        let pairs = self.pairs.expect("a training view");
         let marginals = &mut work.ahead;
         for t in 0..n {
             for (y, m) in marginals.iter_mut().enumerate() {
@@ -304,9 +423,9 @@ impl<'w> CrfView<'w> {
             }
             marginals[gold[t] as usize] -= 1.0;
             for &f in &sequence.features[t] {
-                let row = &mut gradient[f as usize * l..(f as usize + 1) * l];
-                for (g, m) in row.iter_mut().zip(marginals.iter()) {
-                    *g += m;
+                let (of_feature, start) = pairs.of(f);
+                for (g, &y) in gradient[start..].iter_mut().zip(of_feature) {
+                    *g += marginals[y as usize];
                 }
             }
         }
@@ -389,8 +508,14 @@ mod tests {
         let weights: Vec<f64> = (0..size)
             .map(|i| ((i * 7919) % 13) as f64 / 10.0 - 0.6)
             .collect();
+        let pairs = Pairs::every(features, labels);
         let loss = |w: &[f64], g: &mut [f64]| {
-            let view = CrfView::new(labels, &w[..features * labels], &w[features * labels..]);
+            let view = CrfView::new(
+                labels,
+                &pairs,
+                &w[..features * labels],
+                &w[features * labels..],
+            );
             let mut work = Work::default();
             sequences
                 .iter()
@@ -413,6 +538,27 @@ mod tests {
                 gradient[i]
             );
         }
+    }
+
+    #[test]
+    fn training_learns_only_the_pairs_it_saw() {
+        let sequences = toy();
+        let pairs = Pairs::observed(&sequences, 4);
+        // a: outside; x: beginning; y: inside; feature 3 (every token): all three.
+        assert_eq!(pairs.of(0), (&[0u16][..], 0));
+        assert_eq!(pairs.of(1), (&[1u16][..], 1));
+        assert_eq!(pairs.of(2), (&[2u16][..], 2));
+        assert_eq!(pairs.of(3), (&[0u16, 1, 2][..], 3));
+        let (crf, _) = Crf::train_pairs(&sequences, 3, &pairs, 0.1, Options::default());
+        // Feature 0 never had label 1 or 2: their weights are 0.
+        assert_eq!(&crf.state[1..3], &[0.0, 0.0]);
+        assert!(crf.state[0] != 0.0);
+        for s in &sequences {
+            assert_eq!(crf.decode(&s.features), s.labels);
+        }
+        // A small field learns every pair.
+        let (crf, _) = Crf::train(&sequences, 3, 4, 0.1, Options::default());
+        assert!(crf.state[1] != 0.0 && crf.state[2] != 0.0);
     }
 
     #[test]

@@ -18,10 +18,9 @@
 //! 0.837); word frequencies from a large corpus instead of a dictionary's classes raised it
 //! less, and added nothing beside them.
 
-use std::collections::HashMap;
 use std::path::Path;
 
-use super::features::hash;
+use super::features::{hash, HashedMap};
 use crate::grammar::Source;
 use crate::Error;
 
@@ -57,7 +56,7 @@ impl WordClass {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Lexicon {
     /// Each word's hash: [`LOWER`], [`PROPER`] or both.
-    words: HashMap<u64, u8>,
+    words: HashedMap<u8>,
 }
 
 /// The list has the word in lower case.
@@ -102,7 +101,8 @@ impl Lexicon {
 
     /// The lexicon from its two hash sets as a model file keeps them.
     pub(crate) fn from_hashes(lower: &[u64], proper: &[u64]) -> Lexicon {
-        let mut words = HashMap::with_capacity(lower.len() + proper.len());
+        let mut words =
+            HashedMap::with_capacity_and_hasher(lower.len() + proper.len(), Default::default());
         for (hashes, how) in [(lower, LOWER), (proper, PROPER)] {
             for &h in hashes {
                 *words.entry(h).or_default() |= how;

@@ -26,7 +26,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::features::hash;
+use super::features::{hash, HashedMap};
 use crate::grammar::Source;
 use crate::Error;
 
@@ -146,7 +146,7 @@ const DETACH: [(&str, &str, u64); 20] = [
 /// Each word's supersenses, by the hash of the lower-cased word.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Senses {
-    masks: HashMap<u64, u64>,
+    masks: HashedMap<u64>,
 }
 
 /// A line of a WordNet file that is not what the file holds.

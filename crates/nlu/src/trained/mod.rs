@@ -335,8 +335,10 @@ impl Model {
         &self.intents
     }
 
-    /// The intent and slots of `text`, or `None` when the model takes it for no intent or is
-    /// less sure of its best intent than [`MIN_CONFIDENCE`].
+    /// The intent and slots of `text`, or `None` when the intent classifier takes it for no
+    /// intent or is less sure of its best intent than [`MIN_CONFIDENCE`], and that intent's
+    /// carrier classifier is less sure than [`CARRIER_CONFIDENCE`]. The confidence is the
+    /// classifier's that took it.
     pub fn parse(&self, text: &str, context: &entity::Context) -> Option<Parsed> {
         let sentence = Sentence::new(text);
         if sentence.tokens.is_empty() {
@@ -487,12 +489,11 @@ impl SlotFiller {
         }
         let mut index = FeatureIndex::default();
         let mut samples = Vec::new();
-        let no_values = Vec::new();
         let sentences = mine
             .iter()
             .map(|e| (e.text.as_str(), own_values(e), 0))
             .chain(others.iter().map(|e| (e.text.as_str(), own_values(e), 1)))
-            .chain(negatives.iter().map(|n| (n.as_str(), no_values.clone(), 1)));
+            .chain(negatives.iter().map(|n| (n.as_str(), Vec::new(), 1)));
         for (text, own, class) in sentences {
             let sentence = Sentence::new(text);
             let matches = known.gazetteer.matches(&sentence.words(), &own);
@@ -825,5 +826,19 @@ intents:
             (&trained.intent, &trained.slots)
         );
         assert!((read.confidence - trained.confidence).abs() < 1e-6);
+        // A carrier of the wrong size is refused by name.
+        let mut file: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        file["slot_fillers"][0]["carrier"]["weights"] = "AAAAAA==".into();
+        let error = Model::from_bytes(
+            &serde_json::to_vec(&file).unwrap(),
+            std::path::Path::new("books.model.json"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("books.model.json")
+                && error.contains("the carrier classifier of FindBook holds 1 weights"),
+            "{error}"
+        );
     }
 }

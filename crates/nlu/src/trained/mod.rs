@@ -52,7 +52,7 @@ use lexicon::Lexicon;
 use logreg::LogReg;
 use senses::Senses;
 
-pub use model_file::{FORMAT, VERSION};
+pub use model_file::{FORMAT, OLDEST_READ, VERSION};
 
 /// How to train.
 #[derive(Debug, Clone, PartialEq)]
@@ -840,5 +840,57 @@ intents:
                 && error.contains("the carrier classifier of FindBook holds 1 weights"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn a_version_2_file_reads_and_parses_as_before_carriers_and_wordnet() {
+        let dataset = data::parse(std::path::Path::new("books.yaml"), BOOKS).unwrap();
+        let options = TrainOptions {
+            lexicon: std::sync::Arc::new(Lexicon::from_word_list("look\nup\nsearch\nfor\n")),
+            ..TrainOptions::default()
+        };
+        let model = Model::train(&dataset, &options).unwrap().0;
+        // What version 2 wrote: no WordNet table, no carrier classifiers.
+        let mut file: serde_json::Value = serde_json::from_slice(&model.to_bytes()).unwrap();
+        file["version"] = 2.into();
+        file.as_object_mut().unwrap().remove("senses");
+        for filler in file["slot_fillers"].as_array_mut().unwrap() {
+            filler.as_object_mut().unwrap().remove("carrier");
+        }
+        let path = std::path::Path::new("old.model.json");
+        let old = Model::from_bytes(&serde_json::to_vec(&file).unwrap(), path).unwrap();
+        let context = entity::Context {
+            now: jiff::Timestamp::UNIX_EPOCH.to_zoned(jiff::tz::TimeZone::UTC),
+        };
+        let mut without = model.clone();
+        for filler in &mut without.fillers {
+            filler.carrier = None;
+        }
+        for text in [
+            "look up the winter garden",
+            "search for good morning to you",
+            "look up good morning to you",
+            "tell me a joke",
+        ] {
+            let (read, trained) = (old.parse(text, &context), without.parse(text, &context));
+            assert_eq!(
+                read.as_ref().map(|p| (&p.intent, &p.slots)),
+                trained.as_ref().map(|p| (&p.intent, &p.slots)),
+                "{text}"
+            );
+        }
+        assert!(old.parse("look up the winter garden", &context).is_some());
+        // Older and newer ones are refused with the versions named.
+        for version in [1, VERSION + 1] {
+            file["version"] = version.into();
+            let error = Model::from_bytes(&serde_json::to_vec(&file).unwrap(), path)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.contains(&format!("version {version}"))
+                    && error.contains(&format!("versions {OLDEST_READ} to {VERSION}")),
+                "{error}"
+            );
+        }
     }
 }

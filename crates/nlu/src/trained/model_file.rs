@@ -3,8 +3,12 @@
 //! of a few hundred thousand weights loads in milliseconds and diffs as text where it is text
 //! (intents, slots, entity values).
 //!
-//! [`VERSION`] changes whenever the features or the layout change: an older or newer file is
-//! refused with both versions named, never misread.
+//! [`VERSION`] changes whenever the features or the layout change: a newer file, or one older
+//! than [`OLDEST_READ`], is refused with the versions named, never misread. Version 2 files
+//! (before WordNet's supersenses and the carrier classifiers) still read, and parse exactly as
+//! they did: with no WordNet table no supersense feature is made, and with no carrier
+//! classifier a sentence the intent classifier turns down stays turned down. So upgrading hark
+//! does not stop a server whose model was trained before.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -25,8 +29,10 @@ use crate::Error;
 
 /// The `format` field of a model file.
 pub const FORMAT: &str = "hark-nlu-model";
-/// The version of the model file this build reads and writes.
+/// The version of the model file this build writes.
 pub const VERSION: u32 = 3;
+/// The oldest version this build reads.
+pub const OLDEST_READ: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct File {
@@ -36,6 +42,8 @@ struct File {
     entities: BTreeMap<String, Entity>,
     gazetteer: Gazetteer,
     lexicon: LexiconFile,
+    /// Absent from version 2 files.
+    #[serde(default)]
     senses: SensesFile,
     classifier: ClassifierFile,
     slot_fillers: Vec<SlotFillerFile>,
@@ -50,7 +58,7 @@ struct LexiconFile {
 
 /// WordNet's supersenses ([`Senses`]): the words' hashes and, in the same order, their masks;
 /// empty strings for a model trained without WordNet.
-#[derive(Serialize, Deserialize)]
+#[derive(Default, Serialize, Deserialize)]
 struct SensesFile {
     words: String,
     masks: String,
@@ -68,7 +76,8 @@ struct SlotFillerFile {
     features: String,
     state: String,
     transitions: String,
-    /// Its carrier classifier: absent for an intent without slots.
+    /// Its carrier classifier: absent for an intent without slots, and from version 2 files.
+    #[serde(default)]
     carrier: Option<ClassifierFile>,
 }
 
@@ -212,9 +221,9 @@ impl Model {
             )));
         }
         let version = header.get("version").and_then(|v| v.as_u64());
-        if version != Some(u64::from(VERSION)) {
+        if !version.is_some_and(|v| (u64::from(OLDEST_READ)..=u64::from(VERSION)).contains(&v)) {
             return Err(invalid(format!(
-                "model file version {}, but this hark reads version {VERSION}: train the model again",
+                "model file version {}, but this hark reads versions {OLDEST_READ} to {VERSION}: train the model again",
                 version.map_or("missing".to_owned(), |v| v.to_string())
             )));
         }

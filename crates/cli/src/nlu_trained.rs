@@ -1,6 +1,6 @@
 //! `hark nlu train` and `hark nlu eval`: a parser learned from example sentences.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -63,23 +63,16 @@ pub struct WordsArgs {
 impl WordsArgs {
     /// The lexicon, telling the user on stderr which list it is, or why there is none.
     pub(crate) fn lexicon(&self) -> Result<Arc<Lexicon>> {
-        let path = match (&self.file, self.none) {
-            (_, true) => {
-                eprintln!("hark: no word list (--no-words)");
-                return Ok(Arc::default());
-            }
-            (Some(path), false) => path.clone(),
-            (None, false) => {
-                let default = PathBuf::from(lexicon::DEFAULT_WORD_LIST);
-                if !default.exists() {
-                    eprintln!(
-                        "hark: no word list ({} is not installed: install Debian's wamerican-large for better slots)",
-                        default.display()
-                    );
-                    return Ok(Arc::default());
-                }
-                default
-            }
+        let source = Source {
+            what: "word list",
+            given: &self.file,
+            refused: self.none.then_some("--no-words"),
+            default: Path::new(lexicon::DEFAULT_WORD_LIST),
+            installed: Path::new(lexicon::DEFAULT_WORD_LIST),
+            package: "wamerican-large",
+        };
+        let Some(path) = source.path() else {
+            return Ok(Arc::default());
         };
         let lexicon = Lexicon::load(&path)?;
         eprintln!(
@@ -93,27 +86,57 @@ impl WordsArgs {
     /// WordNet's supersenses, telling the user on stderr where they come from, or why there
     /// are none.
     pub(crate) fn senses(&self) -> Result<Arc<Senses>> {
-        let dir = match (&self.wordnet, self.no_wordnet) {
-            (_, true) => {
-                eprintln!("hark: no WordNet (--no-wordnet)");
-                return Ok(Arc::default());
-            }
-            (Some(dir), false) => dir.clone(),
-            (None, false) => {
-                let default = PathBuf::from(senses::DEFAULT_WORDNET);
-                if !default.join("data.noun").exists() {
-                    eprintln!(
-                        "hark: no WordNet ({} is not installed: install Debian's wordnet-base for better slots)",
-                        default.display()
-                    );
-                    return Ok(Arc::default());
-                }
-                default
-            }
+        let default = Path::new(senses::DEFAULT_WORDNET);
+        let source = Source {
+            what: "WordNet",
+            given: &self.wordnet,
+            refused: self.no_wordnet.then_some("--no-wordnet"),
+            default,
+            installed: &default.join("data.noun"),
+            package: "wordnet-base",
+        };
+        let Some(dir) = source.path() else {
+            return Ok(Arc::default());
         };
         let senses = Senses::load(&dir)?;
         eprintln!("hark: WordNet {} ({} words)", dir.display(), senses.len());
         Ok(Arc::new(senses))
+    }
+}
+
+/// Where a model's knowledge of English comes from: the path given, else the Debian package's
+/// when it is installed.
+struct Source<'a> {
+    what: &'a str,
+    given: &'a Option<PathBuf>,
+    /// The option that asked for none, if given.
+    refused: Option<&'a str>,
+    default: &'a Path,
+    /// A file that is there when the package is installed.
+    installed: &'a Path,
+    package: &'a str,
+}
+
+impl Source<'_> {
+    /// The path to read, or none (telling the user why on stderr).
+    fn path(&self) -> Option<PathBuf> {
+        if let Some(option) = self.refused {
+            eprintln!("hark: no {} ({option})", self.what);
+            return None;
+        }
+        if let Some(path) = self.given {
+            return Some(path.clone());
+        }
+        if !self.installed.exists() {
+            eprintln!(
+                "hark: no {} ({} is not installed: install Debian's {} for better slots)",
+                self.what,
+                self.default.display(),
+                self.package
+            );
+            return None;
+        }
+        Some(self.default.to_owned())
     }
 }
 

@@ -224,18 +224,17 @@ fn a_word_list_and_wordnet_are_kept_in_the_model_and_bad_ones_are_refused_by_nam
     assert!(stderr.contains("no word list"), "{stderr}");
     assert!(stderr.contains("no WordNet"), "{stderr}");
 
-    let lexicon = |model: &Path| -> Value {
+    // A field of a model file.
+    let field = |model: &Path, name: &str| -> Value {
         let file: Value = serde_json::from_slice(&std::fs::read(model).unwrap()).unwrap();
-        file["lexicon"].clone()
+        file[name].clone()
     };
+    let lexicon = |model: &Path| field(model, "lexicon");
+    let senses = |model: &Path| field(model, "senses");
     // Four lower-case words and one name, as 8-byte hashes in base64.
     assert_eq!(lexicon(&with)["lower"].as_str().unwrap().len(), 44);
     assert_eq!(lexicon(&with)["proper"].as_str().unwrap().len(), 12);
     assert_eq!(lexicon(&without)["lower"], "");
-    let senses = |model: &Path| -> Value {
-        let file: Value = serde_json::from_slice(&std::fs::read(model).unwrap()).unwrap();
-        file["senses"].clone()
-    };
     // pizza, pasta, large and larger: four hashes and four masks.
     assert_eq!(senses(&with)["words"].as_str().unwrap().len(), 44);
     assert_eq!(senses(&with)["masks"].as_str().unwrap().len(), 44);
@@ -254,22 +253,27 @@ fn a_word_list_and_wordnet_are_kept_in_the_model_and_bad_ones_are_refused_by_nam
     let never = dir.join("never.model.json");
     let empty = dir.join("empty-words.txt");
     std::fs::write(&empty, "\n\n").unwrap();
-    for (list, expected) in [
-        (dir.join("missing-words.txt"), "missing-words.txt"),
-        (empty, "empty-words.txt: the word list has no word"),
-    ] {
-        let (ok, stderr) = train(&["--words", path(&list)], &never);
-        assert!(!ok, "{} was accepted", list.display());
-        assert!(stderr.contains(expected), "{stderr}");
-        assert!(!never.exists());
-    }
     std::fs::write(wordnet.join("index.adj"), "large a 1 0 1 0 99999999\n").unwrap();
-    for (folder, expected) in [
-        (dir.join("no-wordnet-here"), "data.noun"),
-        (wordnet, "index.adj:1: not a WordNet index line"),
+    for (option, source, expected) in [
+        (
+            "--words",
+            dir.join("missing-words.txt"),
+            "missing-words.txt",
+        ),
+        (
+            "--words",
+            empty,
+            "empty-words.txt: the word list has no word",
+        ),
+        ("--wordnet", dir.join("no-wordnet-here"), "data.noun"),
+        (
+            "--wordnet",
+            wordnet,
+            "index.adj:1: not a WordNet index line",
+        ),
     ] {
-        let (ok, stderr) = train(&["--wordnet", path(&folder)], &never);
-        assert!(!ok, "{} was accepted", folder.display());
+        let (ok, stderr) = train(&[option, path(&source)], &never);
+        assert!(!ok, "{option} {} was accepted", source.display());
         assert!(stderr.contains(expected), "{stderr}");
         assert!(!never.exists());
     }

@@ -21,6 +21,12 @@
 //! `{"type": "audio_end"}` (see [`super::listening`] for the events and the spoken answer).
 //! Without voice, audio gets an `unsupported_media_type` error.
 //!
+//! **Audio after a turn.** Binary frames start a turn when none is open. But a device sends its
+//! microphone until it reads `speech_stopped`, and those last frames reach the server while
+//! the answer is spoken: binary frames already waiting once the answer has been sent are
+//! dropped as the end of that turn. A device that starts a new turn while an answer plays
+//! sends `listen` first; what follows it is kept.
+//!
 //! **Music is pulled, one chunk per `media_read`**, so a device asks for the next chunk when it
 //! has room for it (backpressure without a protocol of its own), and answers, events and speech
 //! go between two chunks instead of waiting behind a whole track. A chunk is at most
@@ -49,6 +55,7 @@ use std::sync::Arc;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::response::Response;
+use futures_util::FutureExt as _;
 use hark_core::Device;
 use hark_voice::Event;
 use serde::Deserialize;
@@ -143,6 +150,8 @@ async fn run(
     }
     let (reports, mut heard) = mpsc::unbounded_channel();
     let mut turn: Option<Turn> = None;
+    // A frame read while dropping a finished turn's audio, to handle next.
+    let mut pending: Option<Message> = None;
     loop {
         let outgoing = tokio::select! {
             event = events.recv() => match event {
@@ -161,6 +170,10 @@ async fn run(
                     if spoken.await.is_err() {
                         return;
                     }
+                    match drop_stale_audio(&mut socket) {
+                        Ok(next) => pending = next,
+                        Err(()) => return,
+                    }
                     continue;
                 }
                 Report::Event { event, at } => {
@@ -178,7 +191,7 @@ async fn run(
                     error(request_id, ApiError::new("internal", "internal error")).into()
                 }
             },
-            message = socket.recv() => match message {
+            message = receive(&mut socket, &mut pending) => match message {
                 Some(Ok(Message::Text(text))) => {
                     match request(&server, &caller, &device, text.as_str(), &mut turn, &reports).await {
                         Some(reply) => reply,
@@ -199,6 +212,34 @@ async fn run(
         };
         if send_outgoing(&mut socket, outgoing).await.is_err() {
             return;
+        }
+    }
+}
+
+/// The next frame from the device: first the one set aside by [`drop_stale_audio`].
+async fn receive(
+    socket: &mut WebSocket,
+    pending: &mut Option<Message>,
+) -> Option<Result<Message, axum::Error>> {
+    match pending.take() {
+        Some(message) => Some(Ok(message)),
+        None => socket.recv().await,
+    }
+}
+
+/// Drops the audio frames already waiting when an answer has been spoken: a device streams its
+/// microphone until it reads `speech_stopped`, and what it sent meanwhile arrives while the
+/// answer is spoken. Taken for a new turn, those frames started one that began with the last
+/// turn's room and no words. Returns the first other frame waiting, to be handled as usual;
+/// `Err` when the connection is gone.
+fn drop_stale_audio(socket: &mut WebSocket) -> Result<Option<Message>, ()> {
+    loop {
+        match socket.recv().now_or_never() {
+            // Nothing is waiting.
+            None => return Ok(None),
+            Some(Some(Ok(Message::Binary(_)))) => continue,
+            Some(Some(Ok(other))) => return Ok(Some(other)),
+            Some(None | Some(Err(_))) => return Err(()),
         }
     }
 }

@@ -241,8 +241,8 @@ const BUILTIN_FEATURES: [EntityKind; 5] = [
 /// The longest span tried for a built-in entity.
 const BUILTIN_WORDS: usize = 5;
 
-/// What a model knows of words beyond its examples' features: entity values, and how an
-/// English word list writes each word.
+/// What a model knows of words beyond its examples' features: entity values, how an English
+/// word list writes each word, and WordNet's coarse sense of it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Known<'m> {
     pub gazetteer: &'m Gazetteer,

@@ -147,6 +147,15 @@ struct Classifier {
     model: LogReg,
 }
 
+impl Classifier {
+    /// Each class's probability for a sentence with these feature hashes (those training never
+    /// saw count for nothing).
+    fn probabilities(&self, hashes: &[u64]) -> Vec<f64> {
+        let known: Vec<u32> = hashes.iter().filter_map(|h| self.index.get(*h)).collect();
+        self.model.probabilities(&known)
+    }
+}
+
 #[derive(Debug, Clone)]
 struct SlotFiller {
     /// Slot `k` (labels `2k + 1`, `2k + 2`): its name and entity.
@@ -346,11 +355,7 @@ impl Model {
         }
         let matches = self.gazetteer.matches(&sentence.words(), &[]);
         let hashes = features::sentence_features(&sentence, &self.gazetteer, &matches);
-        let known: Vec<u32> = hashes
-            .iter()
-            .filter_map(|h| self.classifier.index.get(*h))
-            .collect();
-        let probabilities = self.classifier.model.probabilities(&known);
+        let probabilities = self.classifier.probabilities(&hashes);
         // The best intent, and whether the classifier takes it.
         let (class, confidence) = probabilities[..self.intents.len()]
             .iter()
@@ -370,12 +375,7 @@ impl Model {
         } else {
             // Turned down: ask the words around the slots.
             let carrier = filler.carrier.as_ref()?;
-            let hashes = carrier::features(&sentence, &slots);
-            let known: Vec<u32> = hashes
-                .iter()
-                .filter_map(|h| carrier.index.get(*h))
-                .collect();
-            let second = carrier.model.probabilities(&known)[0];
+            let second = carrier.probabilities(&carrier::features(&sentence, &slots))[0];
             if second < CARRIER_CONFIDENCE {
                 return None;
             }

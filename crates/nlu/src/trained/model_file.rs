@@ -131,12 +131,13 @@ fn weights(text: &str, what: &str, expected: usize) -> Result<Vec<f64>, String> 
     Ok(values)
 }
 
+/// Little-endian `u64`s: feature and word hashes, WordNet's masks.
+fn decode_u64(text: &str, what: &str) -> Result<Vec<u64>, String> {
+    decode::<8, u64>(text, what, u64::from_le_bytes)
+}
+
 fn hashes(text: &str, what: &str) -> Result<FeatureIndex, String> {
-    Ok(FeatureIndex::from_hashes(decode::<8, u64>(
-        text,
-        what,
-        u64::from_le_bytes,
-    )?))
+    Ok(FeatureIndex::from_hashes(decode_u64(text, what)?))
 }
 
 impl Classifier {
@@ -240,15 +241,11 @@ impl Model {
         let classifier =
             Classifier::from_file(&file.classifier, classes, "the classifier").map_err(invalid)?;
         let lexicon = Lexicon::from_hashes(
-            &decode::<8, u64>(&file.lexicon.lower, "the word list", u64::from_le_bytes)
-                .map_err(invalid)?,
-            &decode::<8, u64>(&file.lexicon.proper, "the word list", u64::from_le_bytes)
-                .map_err(invalid)?,
+            &decode_u64(&file.lexicon.lower, "the word list").map_err(invalid)?,
+            &decode_u64(&file.lexicon.proper, "the word list").map_err(invalid)?,
         );
-        let words = decode::<8, u64>(&file.senses.words, "WordNet's words", u64::from_le_bytes)
-            .map_err(invalid)?;
-        let masks = decode::<8, u64>(&file.senses.masks, "WordNet's words", u64::from_le_bytes)
-            .map_err(invalid)?;
+        let words = decode_u64(&file.senses.words, "WordNet's words").map_err(invalid)?;
+        let masks = decode_u64(&file.senses.masks, "WordNet's words").map_err(invalid)?;
         if words.len() != masks.len() {
             return Err(invalid(format!(
                 "{} WordNet words but {} masks",
@@ -270,17 +267,14 @@ impl Model {
             let state = weights(&filler.state, &what, index.len() * labels).map_err(invalid)?;
             let transitions =
                 weights(&filler.transitions, &what, (labels + 1) * labels).map_err(invalid)?;
-            let carrier = match &filler.carrier {
-                Some(carrier) => Some(
-                    Classifier::from_file(
-                        carrier,
-                        2,
-                        &format!("the carrier classifier of {intent}"),
-                    )
-                    .map_err(invalid)?,
-                ),
-                None => None,
-            };
+            let carrier = filler
+                .carrier
+                .as_ref()
+                .map(|c| {
+                    Classifier::from_file(c, 2, &format!("the carrier classifier of {intent}"))
+                })
+                .transpose()
+                .map_err(invalid)?;
             fillers.push(SlotFiller {
                 slots,
                 index,

@@ -151,8 +151,9 @@ fn search_direction(gradient: &[f64], pairs: &[(Vec<f64>, Vec<f64>, f64)], direc
 }
 
 /// The dot product of two vectors of the same length, summed in eight lanes: a single running
-/// sum makes each addition wait for the one before, and the two-loop recursion's dot products
-/// of a slot filler's million weights were a quarter of its training time.
+/// sum makes each addition wait for the one before. perf put a quarter of a large slot filler's
+/// training in the two-loop recursion, mostly in these dot products; the lanes alone took
+/// BookRestaurant's training from about 8.7 s to 8.6 s, the observed pairs of `crf` the rest.
 pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
     const LANES: usize = 8;
     let mut sums = [0.0; LANES];
